@@ -1,0 +1,49 @@
+"""sklearn-emotion: scikit-learn compatible PyTorch emotion classifiers.
+
+The public names are imported lazily (PEP 562), so ``import sklearn_emotion`` stays
+fast and does not import torch, transformers or sentence-transformers until they are
+needed.
+
+Examples
+--------
+>>> import sklearn_emotion
+>>> sorted(sklearn_emotion.__all__)[:3]
+['BertVectorizer', 'FeedForwardClassifier', 'SentenceVectorizer']
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib import metadata
+
+try:
+    __version__ = metadata.version("sklearn-emotion")
+except metadata.PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0+unknown"
+
+_PUBLIC = {
+    "TextCleaner": "sklearn_emotion.text",
+    "tokenize": "sklearn_emotion.text",
+    "WordVectorizer": "sklearn_emotion.vectorizers",
+    "SentenceVectorizer": "sklearn_emotion.vectorizers",
+    "BertVectorizer": "sklearn_emotion.vectorizers",
+    "FeedForwardClassifier": "sklearn_emotion.estimators",
+    "load_goemotions": "sklearn_emotion.datasets",
+    "load_dair_emotion": "sklearn_emotion.datasets",
+    "emotion_report": "sklearn_emotion.metrics",
+    "plot_confusion_matrix": "sklearn_emotion.metrics",
+}
+
+__all__ = sorted(_PUBLIC) + ["__version__"]
+
+
+def __getattr__(name: str):
+    if name in _PUBLIC:
+        value = getattr(importlib.import_module(_PUBLIC[name]), name)
+        globals()[name] = value  # cache: later lookups skip __getattr__
+        return value
+    raise AttributeError(f"module 'sklearn_emotion' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_PUBLIC))
