@@ -1,0 +1,32 @@
+# Two commands do all set-up on a fresh machine:  `make demo`  and  `make test`.
+# torch is installed first and pinned to the CPU build, so pip never pulls CUDA wheels.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+TORCH_VERSION ?= 2.13.0
+PLUGINS := plugins/glove-6b-50d plugins/minilm
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install lint clean
+
+demo: $(STAMP)
+	$(BIN)/sklearn-emotion demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(PLUGINS))
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install "torch==$(TORCH_VERSION)"
+	$(BIN)/python -m pip install -e ".[dev]" $(addprefix -e ,$(PLUGINS))
+	touch $@
+
+lint: $(STAMP)
+	$(BIN)/flake8 sklearn_emotion tests plugins
+
+clean:
+	rm -rf $(VENV) demo-output .pytest_cache

@@ -1,0 +1,51 @@
+"""Atomic file writes: an interrupted or failed save never destroys the previous file."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+__all__ = ["atomic_path", "dump_model"]
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it over ``path`` only on success.
+
+    The temporary file lives in the same folder, so the final ``os.replace`` is atomic on
+    POSIX and Windows. On any exception the temporary file is removed and ``path`` is
+    left untouched.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from sklearn_emotion.utils._io import atomic_path
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
+    >>> with atomic_path(target) as tmp:
+    ...     _ = tmp.write_text("done")
+    >>> target.read_text()
+    'done'
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def dump_model(model, path: str | os.PathLike, compress: int = 3) -> Path:
+    """``joblib.dump`` ``model`` to ``path`` atomically and return the path."""
+    import joblib
+
+    with atomic_path(path) as tmp:
+        joblib.dump(model, tmp, compress=compress)
+    return Path(path)
