@@ -13,6 +13,7 @@ __all__ = [
     "PluginLoadError",
     "MissingDependencyError",
     "InvalidInputError",
+    "DataNotFoundError",
     "NotFittedError",
     "EmotionWarning",
 ]
@@ -36,6 +37,10 @@ class MissingDependencyError(EmotionError, ImportError):
 
 class InvalidInputError(EmotionError, ValueError):
     """Input data has the wrong content (empty, missing values, unknown labels)."""
+
+
+class DataNotFoundError(EmotionError, FileNotFoundError):
+    """A data file or folder the user pointed at does not exist."""
 
 
 class EmotionWarning(UserWarning):

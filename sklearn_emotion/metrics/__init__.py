@@ -1,0 +1,16 @@
+"""Evaluation of emotion predictions: a metrics report and a confusion-matrix figure.
+
+Both are thin layers over :mod:`sklearn.metrics`; matplotlib and rich are imported only
+when a figure or a rich table is asked for.
+
+Examples
+--------
+>>> from sklearn_emotion.metrics import emotion_report
+>>> emotion_report(["joy", "fear"], ["joy", "joy"]).accuracy
+0.5
+"""
+
+from ._plot import plot_confusion_matrix
+from ._report import EmotionReport, emotion_report
+
+__all__ = ["emotion_report", "plot_confusion_matrix", "EmotionReport"]
