@@ -1,0 +1,9 @@
+"""scikit-learn classifiers built on skorch: one per model family.
+
+Each is a ``skorch.NeuralNetClassifier`` subclass with scikit-learn's contract
+(validation, label encoding, seeding, early stopping); see ``_base.py``.
+"""
+
+from ._feedforward import FeedForwardClassifier
+
+__all__ = ["FeedForwardClassifier"]

@@ -1,0 +1,120 @@
+"""Find the public estimators, and configure them for scikit-learn's common checks.
+
+``tests/test_common.py`` runs ``parametrize_with_checks`` over
+:func:`estimators_for_checks`, with :func:`expected_failed_checks` as the list of
+known incompatibilities. Adding an estimator means: export it from its subpackage's
+``__all__`` (it is then discovered), add tiny fast settings to ``_CHECK_PARAMS``
+and, only if a check genuinely cannot pass, an entry with its reason to
+``_EXPECTED_FAILED_CHECKS``. A discovered estimator that is in neither
+``_CHECK_PARAMS`` nor ``_NOT_CHECKED_YET`` fails ``tests/test_common.py``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, TransformerMixin
+
+__all__ = ["all_estimators", "estimators_for_checks", "expected_failed_checks"]
+
+# Small, fast, seeded and silent settings per estimator class, used by the common checks.
+_CHECK_PARAMS: dict[str, dict] = {
+    "FeedForwardClassifier": {
+        "lr": 1e-2,
+        "max_epochs": 20,
+        "verbose": 0,
+        "progress_bar": False,
+        "random_state": 0,
+    },
+}
+
+# Discovered estimators that the common checks do not run yet, each with the reason.
+_NOT_CHECKED_YET: dict[str, str] = {
+    "TextCleaner": "raw-text transformer; its check settings are still to be added",
+    "WordVectorizer": "raw-text transformer; needs tiny in-memory vectors for the checks",
+    "SentenceVectorizer": "raw-text transformer; needs a tiny encoder for the checks",
+    "BertVectorizer": "raw-text transformer; needs a tiny encoder for the checks",
+}
+
+# Shared by every skorch-based estimator (they are found by isinstance, see below).
+_SKORCH_FAILED_CHECKS: dict[str, str] = {
+    "check_no_attributes_set_in_init": (
+        "skorch's NeuralNet.__init__ sets history_, initialized_ and virtual_params_; "
+        "our __init__ only stores its arguments, but must call skorch's"
+    ),
+}
+
+# Checks that one estimator class cannot pass, each with the reason.
+_EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {}
+
+# sklearn's own all_estimators filters classes by their mixins (tags need instances)
+_TYPE_MIXINS: dict[str, type] = {
+    "classifier": ClassifierMixin,
+    "regressor": RegressorMixin,
+    "transformer": TransformerMixin,
+}
+
+
+def all_estimators(type_filter: str | None = None) -> list[tuple[str, type]]:
+    """Public estimator classes of sklearn-emotion, as sorted ``(name, class)`` pairs.
+
+    Imports every public subpackage of ``sklearn_emotion`` and collects the
+    ``BaseEstimator`` subclasses listed in its ``__all__`` (the pattern of
+    sklearn's ``all_estimators``). An import error is not hidden: it is a bug.
+
+    Parameters
+    ----------
+    type_filter : {"classifier", "regressor", "transformer"} or None, default=None
+        Keep only estimators of this kind.
+
+    Returns
+    -------
+    list of (str, type)
+
+    Examples
+    --------
+    >>> from sklearn_emotion.utils._discovery import all_estimators
+    >>> ("FeedForwardClassifier" in dict(all_estimators("classifier")))
+    True
+    """
+    if type_filter is not None and type_filter not in _TYPE_MIXINS:
+        raise ValueError(
+            f"type_filter must be one of {sorted(_TYPE_MIXINS)} or None; got {type_filter!r}."
+        )
+    import sklearn_emotion
+
+    found: dict[str, type] = {}
+    for info in pkgutil.iter_modules(sklearn_emotion.__path__):
+        if not info.ispkg or info.name.startswith("_"):
+            continue
+        package = importlib.import_module(f"sklearn_emotion.{info.name}")
+        for name in getattr(package, "__all__", ()):
+            obj = getattr(package, name, None)
+            if (
+                inspect.isclass(obj)
+                and issubclass(obj, BaseEstimator)
+                and not name.startswith("_")
+            ):
+                found[name] = obj
+    estimators = sorted(found.items())
+    if type_filter is not None:
+        estimators = [(n, c) for n, c in estimators if issubclass(c, _TYPE_MIXINS[type_filter])]
+    return estimators
+
+
+def estimators_for_checks() -> list[BaseEstimator]:
+    """One instance of every configured public estimator, with its ``_CHECK_PARAMS``."""
+    return [cls(**_CHECK_PARAMS[name]) for name, cls in all_estimators() if name in _CHECK_PARAMS]
+
+
+def expected_failed_checks(estimator: BaseEstimator) -> dict[str, str]:
+    """``{check name: reason}`` of the checks this estimator is known to fail.
+
+    Passed as ``expected_failed_checks=`` to ``parametrize_with_checks``.
+    """
+    from skorch import NeuralNet
+
+    failed = dict(_SKORCH_FAILED_CHECKS) if isinstance(estimator, NeuralNet) else {}
+    failed.update(_EXPECTED_FAILED_CHECKS.get(type(estimator).__name__, {}))
+    return failed
