@@ -1,0 +1,57 @@
+"""Private helpers shared by the model-backed vectorizers (sentence-transformers, BERT)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from .. import registry
+from ..exceptions import PluginLoadError
+
+__all__ = ["load_encoder"]
+
+
+def _first_line(exc: BaseException) -> str:
+    """The first line of an exception message, without a final full stop."""
+    lines = str(exc).strip().splitlines()
+    return lines[0].rstrip(".") if lines else ""
+
+
+def load_encoder(owner: str, model, loader: Callable[[str, bool], Any]) -> Any:
+    """Resolve ``model`` (plugin name, local path or hub name) and load it with ``loader``.
+
+    ``loader(location, local_files_only)`` does the actual loading. A hub name is first
+    tried from the local Hugging Face cache only, and then online; when both fail, the
+    error lists the installed encoder plugins instead of a long network traceback.
+    """
+    resource = registry.resolve("encoders", model)
+    if resource.source == "hub":
+        try:
+            return loader(resource.location, True)
+        except Exception:
+            pass  # not in the local cache: try the hub itself
+        try:
+            return loader(resource.location, False)
+        except Exception as exc:
+            raise registry._unknown_name_error(
+                "encoders",
+                resource.name,
+                registry.find_plugins("encoders"),
+                hint=(
+                    ", or pass an existing local model folder. Loading "
+                    f"{resource.name!r} from the Hugging Face hub failed with "
+                    f"{type(exc).__name__}: {_first_line(exc)}"
+                ),
+            ) from exc
+    location = resource.location
+    if not isinstance(location, Path):  # a plugin that hands over a loaded object
+        return location
+    try:
+        return loader(str(location), True)
+    except Exception as exc:
+        where = location
+        if resource.source == "plugin":
+            where = f"plugin {resource.name!r} ({location})"
+        raise PluginLoadError(
+            f"{owner} could not load the model from {where}: {type(exc).__name__}: {exc}"
+        ) from exc

@@ -1,0 +1,259 @@
+"""BertVectorizer: contextual embeddings from a BERT-family encoder, CLS or mean pooled."""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from numbers import Integral
+from pathlib import Path
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from .._optional import import_optional
+from ..exceptions import EmotionWarning
+from ..text._base import _RawTextMixin
+from ..utils._progress import show_progress
+from ..utils._torch import resolve_device
+from ..utils._validation import Interval, StrOptions, validate_params
+from ._base import load_encoder
+
+__all__ = ["BertVectorizer"]
+
+
+def _transformer_folder(location: str) -> str:
+    """The Hugging Face model folder inside a sentence-transformers folder, if nested."""
+    path = Path(location)
+    modules = path / "modules.json"
+    if path.is_dir() and not (path / "config.json").exists() and modules.exists():
+        for module in json.loads(modules.read_text()):
+            if module.get("type", "").endswith("Transformer"):
+                return str(path / module.get("path", ""))
+    return location
+
+
+class BertVectorizer(
+    ClassNamePrefixFeaturesOutMixin, _RawTextMixin, TransformerMixin, BaseEstimator
+):
+    """Contextual embeddings of raw texts from a BERT-family encoder (frozen).
+
+    Each text is split into word pieces by the model's tokenizer, run through the
+    encoder, and the hidden states of one layer are pooled into one vector per text.
+
+    Parameters
+    ----------
+    model : str or path-like, default="all-MiniLM-L6-v2"
+        A registered encoder plugin name, a local Hugging Face (or sentence-transformers)
+        model folder, or a Hugging Face hub name (local cache first, then online).
+    pooling : {"cls", "mean"}, default="cls"
+        ``"cls"``: the hidden state of the first token ([CLS]); ``"mean"``: the average
+        over all tokens of the text (special tokens included, padding excluded), which is
+        what sentence-transformers' mean pooling computes.
+    layer : int, default=-1
+        Which hidden states to pool: 0 is the embedding layer, 1..n the transformer
+        layers, and negative values count from the end (-1 is the last layer).
+    max_length : int, default=128
+        Word pieces per text, special tokens included; longer texts are truncated (an
+        :class:`~sklearn_emotion.exceptions.EmotionWarning` counts them). At most the
+        model's ``max_position_embeddings``.
+    batch_size : int, default=32
+        Texts per forward pass. Texts are sorted by length so that each batch is padded
+        only to its own longest text.
+    device : str, default="cpu"
+        Torch device; ``"auto"`` picks CUDA, then MPS, then CPU at fit time.
+    progress_bar : bool or "auto", default="auto"
+        Show a progress bar over batches; ``"auto"`` shows it from 1000 texts on.
+
+    Attributes
+    ----------
+    tokenizer_ : transformers.PreTrainedTokenizerBase
+        The loaded tokenizer.
+    model_ : transformers.PreTrainedModel
+        The loaded encoder, in eval mode.
+    device_ : str
+        The torch device in use.
+    n_layers_ : int
+        Number of transformer layers of the model.
+    n_features_out_ : int
+        Hidden size (384 for all-MiniLM-L6-v2).
+    n_features_in_ : int
+        Always 1 (one text column).
+
+    See Also
+    --------
+    SentenceVectorizer : Sentence embeddings with the model's own pooling.
+
+    Notes
+    -----
+    With all-MiniLM-L6-v2, ``pooling="mean"`` and ``layer=-1`` reproduce
+    ``SentenceVectorizer(normalize=False)`` for texts shorter than ``max_length``.
+    A fitted vectorizer pickles with its weights.
+
+    Examples
+    --------
+    >>> from sklearn_emotion.vectorizers import BertVectorizer
+    >>> vec = BertVectorizer(pooling="mean", layer=-2)  # nothing is loaded yet
+    >>> vec.fit_transform(["I love this!", "This is awful."]).shape  # doctest: +SKIP
+    (2, 384)
+    """
+
+    _parameter_constraints = {
+        "model": [str, os.PathLike],
+        "pooling": [StrOptions({"cls", "mean"})],
+        "layer": [Integral],
+        "max_length": [Interval(Integral, 2, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "device": [str, None],
+        "progress_bar": ["boolean", StrOptions({"auto"})],
+    }
+
+    def __init__(
+        self,
+        model="all-MiniLM-L6-v2",
+        pooling="cls",
+        layer=-1,
+        max_length=128,
+        batch_size=32,
+        device="cpu",
+        progress_bar="auto",
+    ):
+        self.model = model
+        self.pooling = pooling
+        self.layer = layer
+        self.max_length = max_length
+        self.batch_size = batch_size
+        self.device = device
+        self.progress_bar = progress_bar
+
+    def fit(self, X, y=None):
+        """Load the tokenizer and the encoder.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Raw texts (only validated).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : BertVectorizer
+        """
+        validate_params(self)
+        self._validate_texts(X, reset=True)
+        transformers = import_optional("transformers", feature="BertVectorizer")
+        self.device_ = resolve_device(self.device)
+
+        def loader(location, local_files_only):
+            location = _transformer_folder(location)
+            tokenizer = transformers.AutoTokenizer.from_pretrained(
+                location, local_files_only=local_files_only
+            )
+            model = transformers.AutoModel.from_pretrained(
+                location, local_files_only=local_files_only
+            )
+            return tokenizer, model
+
+        loaded = load_encoder("BertVectorizer", self.model, loader)
+        if not isinstance(loaded, tuple):
+            raise TypeError(
+                f"The encoders plugin {self.model!r} returned a {type(loaded).__name__}; "
+                "BertVectorizer needs a Hugging Face model folder."
+            )
+        tokenizer, model = loaded
+        config = model.config
+        n_layers = int(getattr(config, "num_hidden_layers", 0))
+        if not -(n_layers + 1) <= self.layer <= n_layers:
+            raise ValueError(
+                f"BertVectorizer got layer={self.layer}, but {self.model!r} has {n_layers} "
+                f"layers: use 0 (embeddings) to {n_layers}, or -1 to -{n_layers + 1} "
+                "counting from the last layer."
+            )
+        limit = getattr(config, "max_position_embeddings", None)
+        if limit is not None and self.max_length > limit:
+            raise ValueError(
+                f"BertVectorizer got max_length={self.max_length}, but {self.model!r} "
+                f"handles at most {limit} tokens; set max_length <= {limit}."
+            )
+        self.tokenizer_ = tokenizer
+        self.model_ = model.to(self.device_).eval()
+        self.n_layers_ = n_layers
+        self.n_features_out_ = int(config.hidden_size)
+        return self
+
+    @property
+    def _n_features_out(self):
+        """Used by ClassNamePrefixFeaturesOutMixin.get_feature_names_out."""
+        return self.n_features_out_
+
+    def _encode_inputs(self, texts: list[str]):
+        """Word-piece ids (truncated) per text, and how many texts were truncated."""
+        enc = self.tokenizer_(
+            texts, truncation=True, max_length=self.max_length, add_special_tokens=True
+        )
+        if enc.encodings is not None:  # fast tokenizer: overflow is recorded
+            n_truncated = sum(1 for e in enc.encodings if e.overflowing)
+        else:
+            full = self.tokenizer_(texts, truncation=False, add_special_tokens=True)
+            n_truncated = sum(len(ids) > self.max_length for ids in full["input_ids"])
+        names = [k for k in ("input_ids", "token_type_ids") if k in enc]
+        return {k: enc[k] for k in names}, n_truncated
+
+    def transform(self, X):
+        """Embed each text.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Raw texts.
+
+        Returns
+        -------
+        ndarray of shape (n_texts, n_features_out_), dtype=float32
+        """
+        check_is_fitted(self, "model_")
+        texts = self._validate_texts(X, reset=False)
+        torch = import_optional("torch", feature="BertVectorizer")
+        from tqdm.auto import tqdm
+
+        inputs, n_truncated = self._encode_inputs(texts)
+        if n_truncated:
+            warnings.warn(
+                f"BertVectorizer truncated {n_truncated} of {len(texts)} texts to "
+                f"max_length={self.max_length} word pieces; raise max_length to keep more.",
+                EmotionWarning,
+                stacklevel=3,  # transform < sklearn's set_output wrapper < caller
+            )
+        lengths = np.fromiter(map(len, inputs["input_ids"]), dtype=np.int64, count=len(texts))
+        order = np.argsort(-lengths, kind="stable")  # longest first: memory peaks early
+        batches = [order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)]
+        pad_id = self.tokenizer_.pad_token_id or 0
+        out = np.empty((len(texts), self.n_features_out_), dtype=np.float32)
+        model = self.model_.eval()
+        show = show_progress(self.progress_bar, len(texts))
+        bar = tqdm(batches, desc="BertVectorizer", disable=not show)
+        with torch.inference_mode():
+            for batch in bar:
+                width = int(lengths[batch].max())
+                arrays = {k: np.zeros((len(batch), width), dtype=np.int64) for k in inputs}
+                arrays["input_ids"][:] = pad_id
+                for row, i in enumerate(batch):
+                    for key, values in inputs.items():
+                        arrays[key][row, : lengths[i]] = values[i]
+                valid = np.arange(width) < lengths[batch, None]
+                arrays["attention_mask"] = valid.astype(np.int64)
+                tensors = {k: torch.from_numpy(v).to(self.device_) for k, v in arrays.items()}
+                output = model(**tensors, output_hidden_states=self.layer != -1)
+                if self.layer == -1:
+                    hidden = output.last_hidden_state
+                else:
+                    hidden = output.hidden_states[self.layer]
+                if self.pooling == "cls":
+                    pooled = hidden[:, 0]
+                else:
+                    mask = tensors["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                    pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1)
+                out[batch] = pooled.float().cpu().numpy()
+        return out

@@ -1,0 +1,163 @@
+"""SentenceVectorizer: frozen sentence-transformers embeddings of raw texts."""
+
+from __future__ import annotations
+
+import os
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from .._optional import import_optional
+from ..text._base import _RawTextMixin
+from ..utils._progress import show_progress
+from ..utils._torch import resolve_device
+from ..utils._validation import Interval, StrOptions, validate_params
+from ._base import load_encoder
+
+__all__ = ["SentenceVectorizer"]
+
+
+class SentenceVectorizer(
+    ClassNamePrefixFeaturesOutMixin, _RawTextMixin, TransformerMixin, BaseEstimator
+):
+    """Sentence embeddings from a sentence-transformers model (frozen, no training).
+
+    The model is loaded in ``fit`` (never in ``__init__``), so ``clone`` and
+    ``set_params`` stay cheap; ``fit`` learns nothing from ``X``.
+
+    Parameters
+    ----------
+    model : str or path-like, default="all-MiniLM-L6-v2"
+        A registered encoder plugin name (see ``sklearn-emotion plugins``), a local
+        sentence-transformers folder, or a Hugging Face hub name (tried from the local
+        cache first, then online).
+    batch_size : int, default=64
+        Texts encoded per forward pass.
+    normalize : bool, default=True
+        Scale each embedding to unit L2 norm (cosine geometry).
+    device : str, default="cpu"
+        Torch device; ``"auto"`` picks CUDA, then MPS, then CPU at fit time.
+    progress_bar : bool or "auto", default="auto"
+        Show a progress bar while encoding; ``"auto"`` shows it from 1000 texts on.
+
+    Attributes
+    ----------
+    encoder_ : sentence_transformers.SentenceTransformer
+        The loaded model.
+    device_ : str
+        The torch device in use.
+    n_features_out_ : int
+        Embedding dimension (384 for all-MiniLM-L6-v2).
+    n_features_in_ : int
+        Always 1 (one text column).
+
+    See Also
+    --------
+    BertVectorizer : Contextual token embeddings with CLS or mean pooling.
+    WordVectorizer : Static word embeddings.
+
+    Notes
+    -----
+    Texts longer than the model's ``max_seq_length`` (256 word pieces for
+    all-MiniLM-L6-v2) are truncated by sentence-transformers. Models whose pipeline ends
+    with a ``Normalize`` module, all-MiniLM-L6-v2 among them, return unit vectors even
+    with ``normalize=False``. A fitted vectorizer pickles
+    with its weights (about 90 MB for MiniLM), so a restored copy needs no model files.
+
+    Examples
+    --------
+    >>> from sklearn_emotion.vectorizers import SentenceVectorizer
+    >>> vec = SentenceVectorizer()  # nothing is loaded yet
+    >>> vec.fit_transform(["I love this!", "This is awful."]).shape  # doctest: +SKIP
+    (2, 384)
+    """
+
+    _parameter_constraints = {
+        "model": [str, os.PathLike],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "normalize": ["boolean"],
+        "device": [str, None],
+        "progress_bar": ["boolean", StrOptions({"auto"})],
+    }
+
+    def __init__(
+        self,
+        model="all-MiniLM-L6-v2",
+        batch_size=64,
+        normalize=True,
+        device="cpu",
+        progress_bar="auto",
+    ):
+        self.model = model
+        self.batch_size = batch_size
+        self.normalize = normalize
+        self.device = device
+        self.progress_bar = progress_bar
+
+    def fit(self, X, y=None):
+        """Load the sentence-transformers model.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Raw texts (only validated).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : SentenceVectorizer
+        """
+        validate_params(self)
+        self._validate_texts(X, reset=True)
+        st = import_optional("sentence_transformers", feature="SentenceVectorizer")
+        self.device_ = resolve_device(self.device)
+
+        def loader(location, local_files_only):
+            return st.SentenceTransformer(
+                location, device=self.device_, local_files_only=local_files_only
+            )
+
+        encoder = load_encoder("SentenceVectorizer", self.model, loader)
+        if not isinstance(encoder, st.SentenceTransformer):
+            raise TypeError(
+                f"The encoders plugin {self.model!r} returned a {type(encoder).__name__}; "
+                "SentenceVectorizer needs a sentence-transformers folder or model."
+            )
+        self.encoder_ = encoder.to(self.device_)
+        self.encoder_.eval()
+        # sentence-transformers >= 5 renamed get_sentence_embedding_dimension
+        dim = getattr(encoder, "get_embedding_dimension", None)
+        dim = dim or encoder.get_sentence_embedding_dimension
+        self.n_features_out_ = int(dim())
+        return self
+
+    @property
+    def _n_features_out(self):
+        """Used by ClassNamePrefixFeaturesOutMixin.get_feature_names_out."""
+        return self.n_features_out_
+
+    def transform(self, X):
+        """Encode each text.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Raw texts.
+
+        Returns
+        -------
+        ndarray of shape (n_texts, n_features_out_), dtype=float32
+        """
+        check_is_fitted(self, "encoder_")
+        texts = self._validate_texts(X, reset=False)
+        embeddings = self.encoder_.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=self.normalize,
+            convert_to_numpy=True,
+            show_progress_bar=show_progress(self.progress_bar, len(texts)),
+        )
+        return np.asarray(embeddings, dtype=np.float32)

@@ -1,0 +1,353 @@
+"""WordVectorizer: pretrained or trained word embeddings, pooled or as padded sequences."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from numbers import Integral
+
+import numpy as np
+from sklearn import get_config
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from ..exceptions import EmotionWarning
+from ..text._base import _RawTextMixin
+from ..text._tokenize import tokenize
+from ..utils._validation import Interval, StrOptions, validate_params
+from ._keyed_vectors import TRAINABLE, load_vectors, train_vectors
+
+__all__ = ["WordVectorizer"]
+
+DEFAULT_SEQUENCE_LENGTH = 64
+_CHUNK = 2048  # texts gathered at a time: bounds the temporary (tokens x dim) array
+
+
+class WordVectorizer(
+    ClassNamePrefixFeaturesOutMixin, _RawTextMixin, TransformerMixin, BaseEstimator
+):
+    """Word embeddings (GloVe, word2vec, fastText) of raw texts, pooled or as sequences.
+
+    Texts are split with :func:`~sklearn_emotion.text.tokenize` and each token is looked
+    up in the word vectors. Pretrained vectors are loaded in ``fit`` (never in
+    ``__init__``); with ``vectors="word2vec"`` or ``"fasttext"`` they are trained in
+    ``fit`` on the training texts with gensim.
+
+    Parameters
+    ----------
+    vectors : str, path-like or gensim KeyedVectors, default="glove-6b-50d"
+        Where the vectors come from:
+
+        - a registered vectors plugin name (see ``sklearn-emotion plugins``), e.g.
+          ``"glove-6b-50d"``;
+        - a path to a GloVe text file (no header), a word2vec text or binary file, a
+          fastText ``.vec`` or ``.bin`` file, a gensim ``save()`` file (``.kv``,
+          ``.model``), or a folder with one ``.npy`` matrix and one ``.parquet``
+          vocabulary; ``.gz`` and ``.bz2`` files are read transparently. The format is
+          detected from the extension and the first line / bytes (see Notes);
+        - a gensim ``KeyedVectors`` (or a ``Word2Vec`` / ``FastText`` model);
+        - ``"word2vec"`` or ``"fasttext"``: train vectors on the texts passed to ``fit``;
+        - any other name is looked up on the gensim-data hub (needs network access).
+    pooling : {"mean", "max", "sequence"}, default="mean"
+        ``"mean"`` / ``"max"``: element-wise mean / max over the tokens that have a
+        vector, giving an ``(n_texts, dim)`` float32 array. ``"sequence"``: a dict
+        ``{"embeddings": (n_texts, max_length, dim) float32, "lengths": (n_texts,) int64}``
+        with zero padding after each text, for recurrent networks (skorch passes the dict
+        keys to ``forward(embeddings, lengths)``).
+    max_length : int, default=None
+        Keep only the first ``max_length`` tokens of each text. ``None`` keeps all of them
+        when pooling, and means 64 with ``pooling="sequence"``.
+    lowercase : bool, default=True
+        Lower-case tokens before the lookup (GloVe 6B is lower-cased; set False for
+        cased vectors such as word2vec GoogleNews).
+    vector_size : int, default=100
+        Dimension of trained vectors (``vectors="word2vec"`` / ``"fasttext"`` only).
+    window : int, default=5
+        Context window of trained vectors.
+    min_count : int, default=1
+        Ignore words rarer than this when training vectors.
+    epochs : int, default=10
+        Training epochs of trained vectors.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the training of word2vec / fastText vectors (trained with one worker thread,
+        so an int gives identical vectors on every fit).
+
+    Attributes
+    ----------
+    vocabulary_ : dict
+        Maps each known word to its row in ``vectors_``.
+    vectors_ : ndarray of shape (n_words, dim), dtype=float32
+        The word vectors (memory-mapped for ``.npy`` folders such as GloVe 6B).
+    unknown_vector_ : ndarray of shape (dim,), dtype=float32
+        Vector of out-of-vocabulary tokens in ``"sequence"`` output: the mean of all word
+        vectors, so unknown words never look like zero padding.
+    subword_vectors_ : gensim FastTextKeyedVectors or None
+        For fastText vectors, the model that builds vectors for unseen words from their
+        character n-grams; ``None`` otherwise.
+    n_features_out_ : int
+        Dimension of the vectors.
+    source_ : str
+        Where the vectors came from (for messages).
+    n_features_in_ : int
+        Always 1 (one text column).
+
+    See Also
+    --------
+    SentenceVectorizer : Sentence embeddings from sentence-transformers.
+    sklearn_emotion.text.TextCleaner : Normalisation to run before this transformer.
+
+    Notes
+    -----
+    Format detection for paths: a folder (or a ``.npy`` file) means the ``.npy`` +
+    ``.parquet`` format; ``.kv`` / ``.model`` / ``.wv`` are gensim files; a ``.bin`` file
+    starting with fastText's magic number is fastText, other ``.bin`` files are word2vec
+    binary; all other files are text, word2vec/fastText if the first line is
+    ``"<n_words> <dim>"``, else GloVe. The last two loaded files are cached in memory, so
+    cross-validation does not parse a text file once per fold. A gensim object passed
+    as ``vectors`` works too, but sklearn's ``clone`` deep-copies parameters, so
+    ``GridSearchCV`` copies it for every candidate: prefer a path or a registered name for
+    large vectors. The strings ``"word2vec"`` and ``"fasttext"`` always mean training.
+
+    With ``"mean"`` and ``"max"``, tokens without a vector are skipped, and a text with no
+    known token becomes a row of zeros (an :class:`~sklearn_emotion.exceptions.EmotionWarning`
+    counts them). With ``"sequence"``, unknown tokens get ``unknown_vector_``, padding is
+    zeros, and a text with no token at all gets length 1 holding ``unknown_vector_``, so
+    packed sequences never have length 0. fastText vectors (trained or loaded from
+    ``.bin``) give unseen words vectors built from subwords instead.
+
+    Examples
+    --------
+    >>> from sklearn_emotion.vectorizers import WordVectorizer
+    >>> texts = ["i am so happy today", "this is sad news", "happy news today"]
+    >>> vec = WordVectorizer(vectors="word2vec", vector_size=8, random_state=0)
+    >>> vec.fit_transform(texts).shape
+    (3, 8)
+    >>> seq = vec.set_params(pooling="sequence", max_length=6).transform(texts)
+    >>> seq["embeddings"].shape, seq["lengths"].tolist()
+    ((3, 6, 8), [5, 4, 3])
+    >>> WordVectorizer().fit(texts).transform(["joy"]).shape  # doctest: +SKIP
+    (1, 50)
+    """
+
+    _parameter_constraints = {
+        "vectors": "no_validation",  # checked when loading, with a dedicated message
+        "pooling": [StrOptions({"mean", "max", "sequence"})],
+        "max_length": [Interval(Integral, 1, None, closed="left"), None],
+        "lowercase": ["boolean"],
+        "vector_size": [Interval(Integral, 1, None, closed="left")],
+        "window": [Interval(Integral, 1, None, closed="left")],
+        "min_count": [Interval(Integral, 1, None, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        vectors="glove-6b-50d",
+        pooling="mean",
+        max_length=None,
+        lowercase=True,
+        vector_size=100,
+        window=5,
+        min_count=1,
+        epochs=10,
+        random_state=None,
+    ):
+        self.vectors = vectors
+        self.pooling = pooling
+        self.max_length = max_length
+        self.lowercase = lowercase
+        self.vector_size = vector_size
+        self.window = window
+        self.min_count = min_count
+        self.epochs = epochs
+        self.random_state = random_state
+
+    def fit(self, X, y=None):
+        """Load the word vectors, or train them on ``X`` for "word2vec" / "fasttext".
+
+        Parameters
+        ----------
+        X : iterable of str
+            Raw texts (list, array, Series or one-column DataFrame).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : WordVectorizer
+        """
+        validate_params(self)
+        texts = self._validate_texts(X, reset=True)
+        if isinstance(self.vectors, str) and self.vectors in TRAINABLE:
+            seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+            loaded = train_vectors(
+                self.vectors,
+                [tokenize(t, lowercase=self.lowercase) for t in texts],
+                vector_size=self.vector_size,
+                window=self.window,
+                min_count=self.min_count,
+                epochs=self.epochs,
+                seed=seed,
+            )
+        else:
+            if not isinstance(self.vectors, (str, os.PathLike)) and not hasattr(
+                getattr(self.vectors, "wv", self.vectors), "key_to_index"
+            ):
+                raise TypeError(
+                    "The 'vectors' parameter of WordVectorizer must be a registered vectors "
+                    "name, a path, 'word2vec', 'fasttext' or a gensim KeyedVectors; got "
+                    f"{type(self.vectors).__name__} instead."
+                )
+            loaded = load_vectors(self.vectors)
+        self.vocabulary_ = loaded.vocabulary
+        self.vectors_ = loaded.vectors
+        self.unknown_vector_ = loaded.unknown
+        self.subword_vectors_ = loaded.subword_model
+        self.source_ = loaded.source
+        self.n_features_out_ = int(loaded.vectors.shape[1])
+        return self
+
+    @property
+    def _n_features_out(self):
+        """Used by ClassNamePrefixFeaturesOutMixin.get_feature_names_out."""
+        return self.n_features_out_
+
+    def transform(self, X):
+        """Embed each text.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Raw texts.
+
+        Returns
+        -------
+        ndarray of shape (n_texts, dim) or dict
+            Pooled float32 vectors; with ``pooling="sequence"`` a dict with
+            ``"embeddings"`` (n_texts, max_length, dim) float32 and ``"lengths"``
+            (n_texts,) int64.
+        """
+        check_is_fitted(self, "vectors_")
+        texts = self._validate_texts(X, reset=False)
+        validate_params(self)  # pooling and max_length may have been set after fit
+        max_length = self.max_length
+        if max_length is None and self.pooling == "sequence":
+            max_length = DEFAULT_SEQUENCE_LENGTH
+        tokens = [tokenize(t, lowercase=self.lowercase) for t in texts]
+        if max_length is not None:
+            tokens = [t[:max_length] for t in tokens]
+        if self.pooling == "sequence":
+            return self._sequences(tokens, max_length)
+        return self._pooled(tokens)
+
+    # ----------------------------------------------------------------- internals
+    def _ids(self, tokens: list[list[str]], oov: dict) -> tuple[np.ndarray, np.ndarray]:
+        """Flat row ids of all tokens and per-text counts; unknown tokens get -1 - k.
+
+        ``oov`` collects the distinct unknown tokens in order, so that id ``-1 - k`` is the
+        k-th of them.
+        """
+        vocab = self.vocabulary_
+        lengths = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
+        flat = []
+        for text_tokens in tokens:
+            for token in text_tokens:
+                j = vocab.get(token)
+                if j is None:
+                    j = -1 - oov.setdefault(token, len(oov))
+                flat.append(j)
+        return np.asarray(flat, dtype=np.int64), lengths
+
+    def _oov_vectors(self, oov: dict) -> tuple[np.ndarray, np.ndarray]:
+        """Vectors of the unknown tokens, and which of them are real (fastText) vectors.
+
+        Without a subword model every row is ``unknown_vector_`` and none is real.
+        """
+        table = np.empty((len(oov), self.n_features_out_), dtype=np.float32)
+        found = np.zeros(len(oov), dtype=bool)
+        table[:] = self.unknown_vector_
+        model = self.subword_vectors_
+        if model is not None:
+            for word, k in oov.items():
+                if word is None:  # stands for an empty text in sequence output
+                    continue
+                vector = model.get_vector(word)
+                if np.any(vector):
+                    table[k] = vector
+                    found[k] = True
+        return table, found
+
+    def _gather(self, ids: np.ndarray, oov_table: np.ndarray) -> np.ndarray:
+        rows = np.empty((len(ids), self.n_features_out_), dtype=np.float32)
+        known = ids >= 0
+        rows[known] = self.vectors_[ids[known]]
+        rows[~known] = oov_table[-1 - ids[~known]]
+        return rows
+
+    def _pooled(self, tokens: list[list[str]]) -> np.ndarray:
+        n, dim = len(tokens), self.n_features_out_
+        out = np.zeros((n, dim), dtype=np.float32)
+        reduce = np.add if self.pooling == "mean" else np.maximum
+        n_empty = 0
+        for start in range(0, n, _CHUNK):
+            oov: dict = {}
+            ids, lengths = self._ids(tokens[start : start + _CHUNK], oov)
+            oov_table, found = self._oov_vectors(oov)
+            # drop tokens without a vector; count what is left per text
+            keep = ids >= 0
+            if found.any():
+                keep[~keep] = found[-1 - ids[~keep]]
+            owner = np.repeat(np.arange(len(lengths)), lengths)
+            ids, owner = ids[keep], owner[keep]
+            counts = np.bincount(owner, minlength=len(lengths))
+            nonempty = counts > 0
+            n_empty += int((~nonempty).sum())
+            if not ids.size:
+                continue
+            rows = self._gather(ids, oov_table)
+            starts = np.concatenate(([0], np.cumsum(counts)[:-1]))[nonempty]
+            pooled = reduce.reduceat(rows, starts, axis=0)
+            if self.pooling == "mean":
+                pooled /= counts[nonempty, None]
+            out[start + np.flatnonzero(nonempty)] = pooled
+        if n_empty:
+            warnings.warn(
+                f"WordVectorizer: {n_empty} of {n} texts have no token with a vector in "
+                f"{self.source_} and are encoded as zero vectors.",
+                EmotionWarning,
+                stacklevel=4,  # _pooled < transform < sklearn's set_output wrapper < caller
+            )
+        return out
+
+    def _sequences(self, tokens: list[list[str]], length: int) -> dict:
+        dense = getattr(self, "_sklearn_output_config", {}).get(
+            "transform", get_config()["transform_output"]
+        )
+        if dense != "default":
+            raise ValueError(
+                f"WordVectorizer(pooling='sequence') returns a dict of 3-D arrays, which "
+                f"cannot be converted by set_output(transform={dense!r}); use pooling='mean' "
+                "or 'max' for tabular output, or set_output(transform='default')."
+            )
+        n, dim = len(tokens), self.n_features_out_
+        embeddings = np.zeros((n, length, dim), dtype=np.float32)
+        all_lengths = np.empty(n, dtype=np.int64)
+        for start in range(0, n, _CHUNK):
+            chunk = [t if t else [None] for t in tokens[start : start + _CHUNK]]
+            oov: dict = {}
+            ids, lengths = self._ids(chunk, oov)
+            oov_table, _ = self._oov_vectors(oov)
+            owner = start + np.repeat(np.arange(len(lengths)), lengths)
+            offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+            position = np.arange(len(ids)) - np.repeat(offsets, lengths)
+            embeddings[owner, position] = self._gather(ids, oov_table)
+            all_lengths[start : start + len(chunk)] = lengths
+        return {"embeddings": embeddings, "lengths": all_lengths}
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        if isinstance(state.get("vectors_"), np.memmap):  # pickle the values, not the file
+            state["vectors_"] = np.array(state["vectors_"])
+        return state
