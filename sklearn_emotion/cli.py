@@ -131,12 +131,14 @@ def _run_plugins(args: argparse.Namespace) -> int:
     from . import registry
 
     table = Table(title="Registered sklearn-emotion plugins")
-    for column in ("kind", "name", "package", "version", "object"):
-        table.add_column(column, overflow="fold")
+    table.add_column("kind", no_wrap=True)
+    table.add_column("name", no_wrap=True)
+    table.add_column("package", overflow="fold")
+    table.add_column("version")
     kinds = [args.kind] if args.kind else registry.KINDS
     for kind in kinds:
         for plugin in registry.find_plugins(kind):
-            table.add_row(plugin.kind, plugin.name, plugin.package, plugin.version, plugin.value)
+            table.add_row(plugin.kind, plugin.name, plugin.package, plugin.version)
     _console().print(table)
     return 0
 

@@ -9,6 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+# No machine here reaches a model hub: fail fast instead of retrying for a minute.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
 SHARED_DATA = Path(os.environ.get("SKLEARN_EMOTION_SHARED_DATA", Path(__file__).parents[2] / "shared" / "data"))
 DAIR_PATH = SHARED_DATA / "dair_emotion"
 GOEMOTIONS_PATH = SHARED_DATA / "goemotions"

@@ -79,6 +79,11 @@ def check_texts(X, *, name: str, allow_empty_strings: bool = True) -> list[str]:
         )
     if X is None:
         raise TypeError(f"{name} expects an iterable of raw text documents, got None.")
+    if hasattr(X, "tocsr") or hasattr(X, "todense"):
+        raise TypeError(
+            f"{name} expects raw text documents; sparse input is not supported. Pass the "
+            "texts themselves, before any vectorizer."
+        )
     if hasattr(X, "iloc") and getattr(X, "ndim", 1) == 2:  # one-column DataFrame
         if X.shape[1] != 1:
             raise ValueError(
