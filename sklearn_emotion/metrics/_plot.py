@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..utils._validation import StrOptions, validate_parameter_constraints
 from ._checks import check_predictions
 
@@ -106,12 +108,34 @@ def plot_confusion_matrix(
         values_format=".2f" if normalize else "d",
         xticks_rotation=45,
         colorbar=True,
+        # row/column shares on a fixed 0-1 scale: colours compare across models and data
+        im_kw={"vmin": 0.0, "vmax": 1.0} if normalize in ("true", "pred") else None,
     )
     for tick in ax.get_xticklabels():
         tick.set_horizontalalignment("right")
         tick.set_rotation_mode("anchor")
+    _contrast_text(display, blank_zeros=len(labels) > 12)
     ax.set_title(_TITLES[normalize] if title is None else title)
     fig = display.figure_
     if not created and fig.get_layout_engine() is None:
         fig.tight_layout()
     return fig
+
+
+def _contrast_text(display, blank_zeros: bool = False) -> None:
+    """Dark text on light cells, white on dark ones, judged by each cell's own colour.
+
+    scikit-learn picks the colour by comparing the value with the middle of the data
+    range, which is wrong once the colour scale is fixed (``vmin``/``vmax``). With many
+    labels, empty cells are left blank so that the mistakes stand out.
+    """
+    image = display.im_
+    if display.text_ is None:
+        return
+    for (i, j), text in np.ndenumerate(display.text_):
+        value = display.confusion_matrix[i, j]
+        if blank_zeros and value == 0:
+            text.set_text("")
+        r, g, b, _ = image.cmap(image.norm(value))
+        luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+        text.set_color("white" if luminance < 0.5 else "#1f2933")

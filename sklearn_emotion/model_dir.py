@@ -1,0 +1,288 @@
+"""A trained model as a folder: the fitted pipeline, its card and its evaluation report.
+
+::
+
+    model-dir/
+      model.joblib                 the fitted scikit-learn Pipeline (joblib)
+      card.json                    the model card: pipeline, parameters, data, label set,
+                                   metrics, library versions, date
+      report.html                  self-contained evaluation report (images embedded)
+      metrics.json                 every number of the report, plus the confused pairs
+      confusion_matrix.png         normalised by true label
+      confusion_matrix_counts.png  counts
+      confused_pairs.csv           the most confused (true, predicted) pairs
+      grid_search.csv              with a grid search: one row per candidate
+
+The folder is written whole into a temporary sibling and renamed into place, so an
+interrupted run never leaves a half-written model where a good one was (see
+:func:`atomic_dir`).
+
+Examples
+--------
+>>> import tempfile
+>>> from sklearn.dummy import DummyClassifier
+>>> from sklearn_emotion.model_dir import save_model_dir, load_model_dir
+>>> folder = tempfile.mkdtemp() + "/m"
+>>> model = DummyClassifier().fit([[0], [1]], ["joy", "fear"])
+>>> _ = save_model_dir(folder, model, {"labels": ["fear", "joy"]})
+>>> loaded, card = load_model_dir(folder)
+>>> card["labels"], card["format"]
+(['fear', 'joy'], 'sklearn-emotion-model/1')
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import json
+import os
+import platform
+import shutil
+import tempfile
+import uuid
+from importlib import metadata
+from pathlib import Path
+from typing import Iterator, NamedTuple
+
+from .exceptions import DataNotFoundError, InvalidInputError
+
+__all__ = [
+    "MODEL_FILE",
+    "CARD_FILE",
+    "FORMAT",
+    "Evaluation",
+    "atomic_dir",
+    "check_replaceable",
+    "is_model_dir",
+    "library_versions",
+    "evaluate_predictions",
+    "write_report",
+    "save_model_dir",
+    "load_model_dir",
+]
+
+MODEL_FILE = "model.joblib"
+CARD_FILE = "card.json"
+FORMAT = "sklearn-emotion-model/1"
+REPORT_FILES = ("report.html", "metrics.json", "confusion_matrix.png",
+                "confusion_matrix_counts.png", "confused_pairs.csv")
+_DISTRIBUTIONS = ("sklearn-emotion", "scikit-learn", "numpy", "pandas", "torch", "skorch",
+                  "transformers", "sentence-transformers", "joblib")
+
+
+def library_versions() -> dict:
+    """Python and the versions of the libraries a pickled model depends on."""
+    versions = {"python": platform.python_version()}
+    for name in _DISTRIBUTIONS:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def is_model_dir(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is a folder written by :func:`save_model_dir`."""
+    path = Path(path)
+    return path.is_dir() and ((path / CARD_FILE).is_file() or (path / MODEL_FILE).is_file())
+
+
+def check_replaceable(path: str | os.PathLike) -> None:
+    """Raise unless ``path`` is absent, an empty folder or a model folder.
+
+    :func:`atomic_dir` replaces only those, never other user data.
+    """
+    path = Path(path)
+    if path.exists() and not (is_model_dir(path) or (path.is_dir() and not any(path.iterdir()))):
+        raise InvalidInputError(
+            f"{str(path)!r} exists and is not a sklearn-emotion model folder (it has no "
+            f"{CARD_FILE} or {MODEL_FILE}); refusing to replace it. Choose a new --out folder "
+            "or remove it."
+        )
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def default_file_mode() -> int:
+    """The mode a new file gets from ``open`` (0o666 less the umask).
+
+    Temporary files made by :mod:`tempfile` are private (0o600); files renamed into
+    place get this mode back, so others can read a shared model as usual.
+    """
+    return 0o666 & ~_umask()
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically, with the usual permissions (umask)."""
+    from .utils._io import atomic_path
+
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+        os.chmod(tmp, default_file_mode())
+
+
+@contextlib.contextmanager
+def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield an empty temporary folder beside ``path``; on success it replaces ``path``.
+
+    On any exception the temporary folder is removed and ``path`` is untouched. An
+    existing ``path`` is first renamed aside, then the new folder renamed into place
+    and the old one deleted: at no moment is ``path`` a half-written folder. Only an
+    empty folder or a model folder is replaced (:func:`check_replaceable`).
+    """
+    path = Path(path)
+    check_replaceable(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    try:
+        yield tmp
+        os.chmod(tmp, 0o777 & ~_umask())
+        if path.exists():
+            old = path.with_name(f".{path.name}.old-{uuid.uuid4().hex[:8]}")
+            os.replace(path, old)
+            os.replace(tmp, path)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+class Evaluation(NamedTuple):
+    """Everything a report shows, computed once."""
+
+    report: object  # EmotionReport
+    pairs: object  # pandas.DataFrame of most_confused_pairs
+    images: dict  # caption -> PNG bytes (normalised, counts)
+    examples: dict | None
+
+
+def evaluate_predictions(y_true, y_pred, labels, texts=None, n_pairs: int = 10) -> Evaluation:
+    """Compute the report, the confused pairs and both confusion-matrix pictures."""
+    from .metrics import emotion_report, most_confused_pairs
+    from .metrics._html import confused_examples, confusion_images
+
+    report = emotion_report(y_true, y_pred, labels=labels)
+    pairs = most_confused_pairs(y_true, y_pred, labels=report.labels, n=n_pairs)
+    examples = None if texts is None else confused_examples(texts, y_true, y_pred, pairs)
+    return Evaluation(report, pairs, confusion_images(y_true, y_pred, report.labels), examples)
+
+
+def write_report(
+    folder: str | os.PathLike,
+    evaluation: Evaluation,
+    *,
+    title: str,
+    metadata: dict | None = None,
+    extra_metrics: dict | None = None,
+    footer: str = "",
+) -> dict[str, Path]:
+    """Write the report files of :data:`REPORT_FILES` into ``folder``, each atomically."""
+    from .metrics._html import render_html_report
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    png_normalised, png_counts = evaluation.images.values()
+    metrics = evaluation.report.to_dict()
+    metrics["confused_pairs"] = evaluation.pairs.to_dict("records")
+    metrics.update(extra_metrics or {})
+    page = render_html_report(
+        evaluation.report, evaluation.pairs, evaluation.images, title=title,
+        metadata=metadata, examples=evaluation.examples, footer=footer,
+    )
+    contents = {
+        "report.html": page.encode("utf-8"),
+        "metrics.json": json.dumps(metrics, indent=2, default=str).encode("utf-8"),
+        "confusion_matrix.png": png_normalised,
+        "confusion_matrix_counts.png": png_counts,
+        "confused_pairs.csv": evaluation.pairs.to_csv(index=False).encode("utf-8"),
+    }
+    written = {}
+    for name, data in contents.items():
+        _write_file(folder / name, data)
+        written[name] = folder / name
+    return written
+
+
+def save_model_dir(
+    path: str | os.PathLike,
+    model,
+    card: dict,
+    *,
+    evaluation: Evaluation | None = None,
+    report_title: str = "Emotion report",
+    report_metadata: dict | None = None,
+    extra_metrics: dict | None = None,
+    extra_files: dict[str, bytes] | None = None,
+) -> Path:
+    """Write a model folder atomically: pipeline, card and (with ``evaluation``) report.
+
+    ``card`` is completed with ``format``, ``created`` (UTC, ISO 8601), ``versions`` and
+    the list of ``files``; with an evaluation, its summary metrics go under ``metrics``.
+    """
+    import joblib
+
+    path = Path(path)
+    card = dict(card)
+    card.setdefault("format", FORMAT)
+    card.setdefault("created", _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
+    card.setdefault("versions", library_versions())
+    with atomic_dir(path) as tmp:
+        joblib.dump(model, tmp / MODEL_FILE, compress=3)
+        os.chmod(tmp / MODEL_FILE, default_file_mode())
+        files = [MODEL_FILE, CARD_FILE]
+        if evaluation is not None:
+            summary = evaluation.report.to_dict()
+            card["metrics"] = {k: v for k, v in summary.items() if k != "per_class"} | {
+                "per_class": summary["per_class"],
+                "confused_pairs": evaluation.pairs.head(5).to_dict("records"),
+            }
+            footer = f"sklearn-emotion {card['versions'].get('sklearn-emotion', '')}"
+            written = write_report(tmp, evaluation, title=report_title,
+                                   metadata=report_metadata, extra_metrics=extra_metrics,
+                                   footer=footer)
+            files += list(written)
+        for name, data in (extra_files or {}).items():
+            _write_file(tmp / name, data)
+            files.append(name)
+        card["files"] = files
+        _write_file(tmp / CARD_FILE, json.dumps(card, indent=2, default=str).encode("utf-8"))
+    return path
+
+
+def load_model_dir(path: str | os.PathLike):
+    """Load ``(model, card)`` from a folder written by :func:`save_model_dir`.
+
+    A bare ``.joblib`` file is accepted too (its card is then empty).
+
+    Raises
+    ------
+    DataNotFoundError
+        If the folder or its ``model.joblib`` does not exist.
+    """
+    import joblib
+
+    path = Path(path).expanduser()
+    if path.is_file() and path.suffix in (".joblib", ".pkl"):
+        return joblib.load(path), {}
+    if not path.exists():
+        raise DataNotFoundError(
+            f"The model folder {str(path)!r} does not exist. Train one with "
+            "`sklearn-emotion train --data FILE --out FOLDER`."
+        )
+    model_file = path / MODEL_FILE
+    if not model_file.is_file():
+        raise DataNotFoundError(
+            f"{str(path)!r} is not a model folder: it has no {MODEL_FILE}. Pass the --out "
+            "folder of `sklearn-emotion train` (or of `sklearn-emotion demo`)."
+        )
+    card = {}
+    card_file = path / CARD_FILE
+    if card_file.is_file():
+        card = json.loads(card_file.read_text(encoding="utf-8"))
+    return joblib.load(model_file), card
