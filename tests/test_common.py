@@ -17,10 +17,24 @@ from sklearn_emotion.utils._discovery import (
 
 ESTIMATORS = estimators_for_checks()
 
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_torch_thread():
+    # The checks train tiny nets hundreds of times: one intra-op thread is several times
+    # faster than two on a busy 2-core machine (thread hand-offs dominate such nets).
+    import torch
+
+    n_threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n_threads)
+
+
 # How many checks each estimator may fail. Lower it when a fix lands; raising it
 # needs a reason in utils/_discovery.py and a review.
 FAILED_CHECKS_BUDGET = {
     "FeedForwardClassifier": 1,  # check_no_attributes_set_in_init (skorch's __init__)
+    "LSTMClassifier": 1,  # check_no_attributes_set_in_init (skorch's __init__)
 }
 
 

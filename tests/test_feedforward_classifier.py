@@ -12,12 +12,14 @@ import numpy as np
 import pytest
 import torch
 from sklearn.base import clone
-from sklearn.datasets import load_digits, make_classification
+from sklearn.datasets import load_digits, make_classification, make_multilabel_classification
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.class_weight import compute_class_weight
+
+from conftest import requires_glove
 
 from sklearn_emotion.estimators import FeedForwardClassifier
 from sklearn_emotion.exceptions import EmotionWarning
@@ -378,3 +380,110 @@ def test_invalid_parameters_are_refused_at_fit(data, params, match):
     clf = FeedForwardClassifier(**params)  # __init__ accepts anything
     with pytest.raises(ValueError, match=match):
         clf.fit(X, y)
+
+
+# --------------------------------------------------------------------------- multi-label
+@pytest.fixture(scope="module")
+def multilabel_data():
+    X, Y = make_multilabel_classification(
+        n_samples=200, n_features=8, n_classes=4, n_labels=2, random_state=0
+    )
+    return StandardScaler().fit_transform(X).astype(np.float32), Y
+
+
+@pytest.fixture(scope="module")
+def multilabel_fit(multilabel_data):
+    X, Y = multilabel_data
+    return FeedForwardClassifier(random_state=0, early_stopping=False, **FAST).fit(X, Y)
+
+
+def test_multilabel_indicator_target(multilabel_fit, multilabel_data):
+    X, Y = multilabel_data
+    clf = multilabel_fit
+    assert clf.multilabel_ and clf.classes_.tolist() == [0, 1, 2, 3]
+    assert isinstance(clf.criterion_, torch.nn.BCEWithLogitsLoss) and clf.module_.output_dim == 4
+    proba = clf.predict_proba(X)
+    assert proba.shape == (200, 4) and proba.dtype == np.float32
+    assert ((proba > 0) & (proba < 1)).all() and not np.allclose(proba.sum(axis=1), 1)
+    # a sigmoid of the logits, not a softmax
+    with torch.no_grad():
+        logits = clf.module_(torch.as_tensor(X))
+    np.testing.assert_allclose(proba, torch.sigmoid(logits).numpy(), rtol=1e-6)
+    pred = clf.predict(X)
+    assert pred.dtype == np.int64 and np.array_equal(pred, (proba >= 0.5).astype(np.int64))
+    assert (pred == Y).mean() > 0.75  # hamming accuracy; the data set is noisy
+    assert clf.score(X, Y) == np.mean((pred == Y).all(axis=1))  # subset accuracy
+
+
+def test_multilabel_threshold_and_list_of_lists(multilabel_fit, multilabel_data):
+    X, Y = multilabel_data
+    strict = clone(multilabel_fit).set_params(threshold=0.9).fit(X, Y.tolist())
+    assert np.array_equal(strict.predict_proba(X), multilabel_fit.predict_proba(X))
+    assert strict.predict(X).sum() < multilabel_fit.predict(X).sum()
+
+
+def test_multilabel_class_names_and_weights(multilabel_data):
+    X, Y = multilabel_data
+    names = ["joy", "anger", "fear", "love"]
+    clf = FeedForwardClassifier(classes=names, class_weight="balanced", random_state=0,
+                                **{**FAST, "max_epochs": 1}).fit(X, Y)
+    assert clf.classes_.tolist() == names
+    positives = Y.sum(axis=0)
+    np.testing.assert_allclose(clf.criterion_.pos_weight.numpy(), (200 - positives) / positives,
+                               rtol=1e-6)
+    assert clf.label_encoder_.inverse_transform(Y[:1])[0] == tuple(np.array(names)[Y[0] == 1])
+
+    clf.set_params(class_weight={"fear": 4.0}).fit(X, Y)
+    assert clf.criterion_.pos_weight.tolist() == [1.0, 1.0, 4.0, 1.0]
+    with pytest.raises(ValueError, match="class_weight names labels \\['sad'\\]"):
+        clf.set_params(class_weight={"sad": 2.0}).fit(X, Y)
+    with pytest.raises(ValueError, match="'classes' must name the 4 columns"):
+        clf.set_params(class_weight=None, classes=["a", "b"]).fit(X, Y)
+
+
+def test_multilabel_early_stopping_uses_a_shuffled_split(multilabel_data):
+    X, Y = multilabel_data
+    clf = FeedForwardClassifier(random_state=0, **FAST).fit(X, Y)
+    assert "valid_acc" in clf.history[-1]  # subset accuracy on the held-out 10%
+    assert sum(clf.history[-1, "batches", :, "train_batch_size"]) == 180
+
+
+def test_multilabel_other_criterion_is_kept_and_still_gets_a_sigmoid(multilabel_data):
+    X, Y = multilabel_data
+    clf = FeedForwardClassifier(criterion=torch.nn.MultiLabelSoftMarginLoss, random_state=0,
+                                **{**FAST, "max_epochs": 2}).fit(X, Y)
+    assert isinstance(clf.criterion_, torch.nn.MultiLabelSoftMarginLoss)
+    proba = clf.predict_proba(X)
+    assert ((proba > 0) & (proba < 1)).all() and proba.shape == (200, 4)
+
+
+def test_multiclass_multioutput_and_switching_target_kinds_are_refused(multilabel_data):
+    X, Y = multilabel_data
+    with pytest.raises(ValueError, match="multiclass-multioutput"):
+        FeedForwardClassifier(**FAST).fit(X, Y * 3 - Y[:, :1])
+    with pytest.raises(ValueError, match="indicator matrix must hold 0 and 1; got \\[0, 2\\]"):
+        FeedForwardClassifier(**FAST).fit(X, Y * 2)
+    clf = FeedForwardClassifier(early_stopping=False, **{**FAST, "max_epochs": 1})
+    clf.partial_fit(X, Y)
+    with pytest.raises(ValueError, match="fitted on a multi-label target and got a single"):
+        clf.partial_fit(X, Y[:, 0])
+    with pytest.raises(ValueError, match="fitted on 4 labels; y has 3 columns"):
+        clf.partial_fit(X, Y[:, :3])
+
+
+@requires_glove
+@pytest.mark.filterwarnings("ignore::sklearn_emotion.exceptions.EmotionWarning")  # empty texts
+def test_goemotions_28_labels_on_glove_mean_features():
+    from sklearn_emotion.datasets import load_goemotions
+    from sklearn_emotion.vectorizers import WordVectorizer
+
+    texts, Y = load_goemotions(labels="original", multilabel=True, return_X_y=True)
+    texts, Y = texts[:400], Y[:400]
+    features = WordVectorizer("glove-6b-50d").fit_transform(texts)
+    clf = FeedForwardClassifier(class_weight="balanced", random_state=0, verbose=0,
+                                module__hidden_dims=(32,), max_epochs=10).fit(features, Y)
+    assert clf.multilabel_ and clf.classes_.tolist() == list(range(28))
+    pred = clf.predict(features)
+    assert pred.shape == (400, 28) and pred.dtype == np.int64
+    # balanced pos_weight makes rare labels predicted at all
+    assert pred.sum(axis=0).astype(bool).sum() > 5

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import pickle
 import shutil
 import subprocess
 import sys
@@ -297,6 +298,67 @@ def test_sequence_unknown_words_with_fasttext_get_subword_vectors():
     np.testing.assert_allclose(out["embeddings"][0, 0], vec.subword_vectors_["happiest"], atol=1e-6)
 
 
+def test_ids_output_and_embedding_matrix(kv):
+    fit_texts = ["happy news today", "so sad", "happy qwzx"]
+    vec = WordVectorizer(vectors=kv, pooling="ids").fit(fit_texts)
+    # the words of the fit texts that have a vector, in the order of the vectors file
+    words = sorted({"happy", "news", "today", "so", "sad"}, key=kv.key_to_index.__getitem__)
+    assert list(vec.id_vocabulary_) == words
+    assert list(vec.id_vocabulary_.values()) == list(range(2, 7))
+    matrix = vec.embedding_matrix_
+    assert matrix.shape == (7, 6) and matrix.dtype == np.float32 and not matrix.flags.writeable
+    assert not matrix[0].any()
+    np.testing.assert_array_equal(matrix[1], vec.unknown_vector_)
+    np.testing.assert_array_equal(matrix[2:], kv[words])
+
+    out = vec.transform(["sad news", "happy qwzx am", ""])
+    assert set(out) == {"ids", "lengths", "embedding_weights"}
+    assert out["embedding_weights"] is matrix  # by reference, never copied
+    ids, lengths = out["ids"], out["lengths"]
+    assert ids.shape == (3, 64) and ids.dtype == np.int64 and lengths.dtype == np.int64
+    assert lengths.tolist() == [2, 3, 1]
+    voc = vec.id_vocabulary_
+    # "am" has a vector but was not in the fit texts: unknown (1), like "qwzx"
+    assert ids[:, :3].tolist() == [
+        [voc["sad"], voc["news"], 0], [voc["happy"], 1, 1], [1, 0, 0]
+    ]
+    assert not ids[:, 3:].any()
+    # the ids give back exactly the "sequence" output of the fit words
+    seq = vec.set_params(pooling="sequence").transform(["sad news", "happy today"])
+    ids = vec.set_params(pooling="ids").transform(["sad news", "happy today"])
+    np.testing.assert_array_equal(matrix[ids["ids"]], seq["embeddings"])
+
+
+def test_ids_max_length_and_refit(kv):
+    vec = WordVectorizer(vectors=kv, pooling="ids", max_length=2).fit(["i am so happy"])
+    assert set(vec.id_vocabulary_) == {"i", "am"}  # only what transform can ever emit
+    out = vec.transform(["i am so happy"])
+    assert out["ids"].shape == (1, 2) and out["lengths"].tolist() == [2]
+    vec.set_params(pooling="mean").fit(["sad"])
+    assert not hasattr(vec, "id_vocabulary_") and not hasattr(vec, "embedding_matrix_")
+    with pytest.raises(NotFittedError, match="fit again with pooling='ids'"):
+        vec.set_params(pooling="ids").transform(["sad"])
+
+
+def test_ids_with_fasttext_include_subword_words():
+    vec = WordVectorizer("fasttext", pooling="ids", vector_size=8, epochs=2, random_state=0)
+    vec.fit(SENTENCES)
+    fit_words = {t for s in SENTENCES for t in tokenize(s)}
+    assert set(vec.id_vocabulary_) == fit_words
+    refit = WordVectorizer(vectors=vec.subword_vectors_, pooling="ids").fit(["happiest news"])
+    assert set(refit.id_vocabulary_) == {"happiest", "news"}
+    row = refit.embedding_matrix_[refit.id_vocabulary_["happiest"]]
+    np.testing.assert_allclose(row, vec.subword_vectors_["happiest"], atol=1e-6)
+
+
+def test_ids_pickle_round_trip(kv):
+    vec = WordVectorizer(vectors=kv, pooling="ids").fit(["happy news", "sad"])
+    loaded = pickle.loads(pickle.dumps(vec))
+    out, expected = loaded.transform(["sad news"]), vec.transform(["sad news"])
+    np.testing.assert_array_equal(out["ids"], expected["ids"])
+    np.testing.assert_array_equal(out["embedding_weights"], expected["embedding_weights"])
+
+
 def test_centred_vectors_still_get_a_non_zero_unknown_vector():
     from gensim.models import KeyedVectors
 
@@ -375,7 +437,7 @@ def test_joblib_round_trip_in_a_fresh_process(source, vector_files, tmp_path):
     np.testing.assert_array_equal(_transform_in_fresh_process(vec, texts, tmp_path), expected)
 
 
-@pytest.mark.parametrize("pooling", ["mean", "max", "sequence"])
+@pytest.mark.parametrize("pooling", ["mean", "max", "sequence", "ids"])
 def test_text_versions_of_sklearn_api_checks(pooling, kv):
     """What sklearn's numeric-input checks would verify, with raw text."""
     texts = ["happy news", "so sad", "i am angry today", "qwzx", "the news is happy"]
@@ -394,8 +456,9 @@ def test_text_versions_of_sklearn_api_checks(pooling, kv):
         head = vec.transform(texts[:2])
         refit = clone(vec).fit(texts).transform(texts)
     assert vars(vec).keys() == state.keys() and all(vars(vec)[k] is state[k] for k in state)
-    if pooling == "sequence":
-        full, permuted, head, refit = (d["embeddings"] for d in (full, permuted, head, refit))
+    if pooling in ("sequence", "ids"):
+        key = "embeddings" if pooling == "sequence" else "ids"
+        full, permuted, head, refit = (d[key] for d in (full, permuted, head, refit))
     np.testing.assert_array_equal(permuted, full[order])
     np.testing.assert_array_equal(head, full[:2])
     np.testing.assert_array_equal(refit, full)

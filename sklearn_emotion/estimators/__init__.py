@@ -5,5 +5,7 @@ Each is a ``skorch.NeuralNetClassifier`` subclass with scikit-learn's contract
 """
 
 from ._feedforward import FeedForwardClassifier
+from ._lstm import LSTMClassifier
+from ._transformer import TransformerClassifier
 
-__all__ = ["FeedForwardClassifier"]
+__all__ = ["FeedForwardClassifier", "LSTMClassifier", "TransformerClassifier"]

@@ -4,14 +4,24 @@
 contract (see DESIGN.md, "Known gap to close"): parameter and input validation,
 label encoding (any labels in, the same labels out), a refusal of single-class and
 regression targets with sklearn's messages, inferred module sizes, class weights,
-seeding for bit-identical refits, a stratified early-stopping split and a progress bar
-that can be turned off. A concrete estimator is
+seeding for bit-identical refits, a stratified early-stopping split, a progress bar
+that can be turned off, and multi-label targets (see below). A concrete estimator is
 
     class XClassifier(_EmotionNetMixin, NeuralNetClassifier)
 
 with an ``__init__`` that only stores its arguments. Its hooks are
 ``_validate_input`` (how X is checked) and ``_inferred_module_params`` (what the
 module learns from the data), plus any skorch hook.
+
+Multi-label: when ``y`` is a 2-D indicator matrix of 0/1 (sklearn's
+``type_of_target(y) == "multilabel-indicator"``), ``fit`` sets ``multilabel_ = True``,
+the module gets one output per label, the default ``criterion=CrossEntropyLoss`` is
+replaced by ``BCEWithLogitsLoss`` (any other criterion is used as given),
+``class_weight`` becomes the loss's ``pos_weight``, ``predict_proba`` applies a sigmoid
+(one independent probability per label) and ``predict`` returns the int64 indicator
+matrix ``predict_proba(X) >= threshold``. ``classes_`` names the label columns
+(``0..n_labels-1``, or the ``classes`` the user passed, in that order). The early-stopping
+split is a plain shuffled split, and ``valid_acc`` is the subset accuracy.
 """
 
 from __future__ import annotations
@@ -27,11 +37,12 @@ from skorch.callbacks import EpochScoring, EpochTimer, PassthroughScoring, Print
 from skorch.dataset import ValidSplit
 from skorch.utils import is_dataset, to_numpy
 from sklearn.metrics import accuracy_score
-from sklearn.preprocessing import LabelEncoder
+from scipy import sparse
+from sklearn.preprocessing import LabelEncoder, MultiLabelBinarizer
 from sklearn.utils import check_random_state
 from sklearn.utils.class_weight import compute_class_weight
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import validate_data
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import check_array, column_or_1d, validate_data
 from torch.utils.data import DataLoader
 
 from ..exceptions import EmotionWarning
@@ -53,8 +64,26 @@ def _valid_accuracy(net, X, y):
 
     skorch's default ``EpochScoring("accuracy")`` calls ``net.predict``, which returns
     the original labels, so it would compare them with the encoded ``y`` (always 0).
+    Multi-label: subset accuracy (every label of a sample right) at ``net.threshold``.
     """
-    return accuracy_score(to_numpy(y), net.predict_proba(X).argmax(axis=1))
+    proba = net.predict_proba(X)
+    y = to_numpy(y)
+    if getattr(net, "multilabel_", False):
+        return accuracy_score(y.astype(np.int64), (proba >= net.threshold).astype(np.int64))
+    return accuracy_score(y, proba.argmax(axis=1))
+
+
+def _is_multi_column(y) -> bool:
+    """Whether ``y`` is 2-D with more than one column (a multi-label target, maybe)."""
+    if y is None or isinstance(y, str):
+        return False
+    shape = getattr(y, "shape", None)
+    if shape is None:
+        try:
+            shape = np.asarray(y).shape
+        except (ValueError, TypeError):  # ragged lists: let the validation explain
+            return False
+    return len(shape) == 2 and shape[1] > 1
 
 
 def _accepted_kwargs(factory, names) -> set:
@@ -82,13 +111,14 @@ class _EmotionNetMixin:
     """Mixin for ``skorch.NeuralNetClassifier`` subclasses; put it left of the base class.
 
     The subclass ``__init__`` must accept (and only store) ``class_weight``,
-    ``random_state``, ``early_stopping``, ``validation_fraction``, ``n_iter_no_change``
-    and ``progress_bar``, and pass ``train_split="auto"``, ``device`` and ``verbose``
-    on to skorch. It may override:
+    ``random_state``, ``early_stopping``, ``validation_fraction``, ``n_iter_no_change``,
+    ``progress_bar`` and ``threshold``, and pass ``train_split="auto"``, ``device`` and
+    ``verbose`` on to skorch. It may override:
 
     - ``_validate_input(X, y, *, reset)``: check X (and y) with
       ``sklearn.utils.validation.validate_data``; the default accepts a dense 2-D
-      float array and casts it to float32. Override for sequences or dict input.
+      float array and casts it to float32. Override for sequences or dict input, and
+      validate ``y`` with ``self._validate_target(y)`` (it keeps multi-label targets 2-D).
     - ``_inferred_module_params()``: the module arguments that depend on the
       training data; the default is ``input_dim`` (``n_features_in_``) and
       ``output_dim`` (number of classes).
@@ -112,8 +142,13 @@ class _EmotionNetMixin:
         "device": [str, torch.device, None],
         "verbose": ["verbose"],
         "progress_bar": ["boolean", StrOptions({"auto"})],
+        "threshold": [Interval(Real, 0, 1, closed="both")],
         "warm_start": ["boolean"],
     }
+
+    # used by predict for multi-label targets; subclasses take it as an __init__
+    # argument (this class attribute only keeps older subclasses working)
+    threshold = 0.5
 
     # ------------------------------------------------------------------ device
     # skorch reads ``self.device`` wherever it moves tensors and modules, but
@@ -155,13 +190,35 @@ class _EmotionNetMixin:
     def _validate_input(self, X, y="no_validation", *, reset):
         """Validate X (and y, unless "no_validation") the way sklearn estimators do."""
         only_X = isinstance(y, str) and y == "no_validation"
-        validated = validate_data(self, X, y, reset=reset, dtype=np.float32)
+        # a multi-label indicator matrix stays 2-D; a column vector is raveled (with
+        # sklearn's DataConversionWarning)
+        y_params = {"multi_output": True} if _is_multi_column(y) else {}
+        validated = validate_data(self, X, y, reset=reset, dtype=np.float32, **y_params)
         X = validated if only_X else validated[0]
         # torch warns about (and cannot protect) read-only arrays, which pandas
         # copy-on-write and memory-mapped input produce: copy those
         if not X.flags.writeable:
             X = X.copy()
         return X if only_X else (X, validated[1])
+
+    def _validate_target(self, y):
+        """Validate ``y`` alone (for subclasses that check X themselves).
+
+        1-D labels and column vectors give a 1-D array (the latter with sklearn's
+        ``DataConversionWarning``); a 2-D target with several columns stays 2-D.
+        """
+        # sklearn's validate_data(X="no_validation", y=y) would also reset (delete) the
+        # feature_names_in_ that the subclass may just have set from X: check y alone
+        if y is None:
+            raise ValueError(
+                f"This {type(self).__name__} estimator requires y to be passed, but the "
+                "target y is None."
+            )
+        if not _is_multi_column(y):
+            y = column_or_1d(y, warn=True)
+        return check_array(
+            y, accept_sparse="csr", ensure_2d=False, dtype=None, input_name="y", estimator=self
+        )
 
     def _inferred_module_params(self) -> dict:
         """Module arguments learnt from the training data (empty before fit)."""
@@ -180,8 +237,9 @@ class _EmotionNetMixin:
         ----------
         X : array-like of shape (n_samples, n_features)
             Training features (cast to float32).
-        y : array-like of shape (n_samples,)
-            Class labels of any type (str, int, ...); at least two classes.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels of any type (str, int, ...), at least two classes; or a
+            multi-label indicator matrix of 0/1.
         **fit_params : dict
             Passed to the module's ``forward`` (skorch semantics).
 
@@ -203,10 +261,11 @@ class _EmotionNetMixin:
         ----------
         X : array-like of shape (n_samples, n_features)
             Training features.
-        y : array-like of shape (n_samples,)
-            Class labels.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a multi-label indicator matrix.
         classes : array-like of shape (n_classes,), default=None
-            All labels that can appear; only used by the first call.
+            All labels that can appear (multi-label: the names of the columns); only
+            used by the first call.
         **fit_params : dict
             Passed to the module's ``forward``.
 
@@ -235,10 +294,40 @@ class _EmotionNetMixin:
         return self
 
     def _encode_targets(self, y, *, reset, classes):
-        """Check that y is a classification target; map labels to 0..n_classes-1."""
+        """Check that y is a classification target; map labels to 0..n_classes-1.
+
+        A multi-label indicator matrix is returned as float32 (for BCEWithLogitsLoss).
+        """
+        if sparse.issparse(y):
+            y = y.toarray()
         check_classification_targets(y)
         name = type(self).__name__
+        kind = type_of_target(y, input_name="y")
+        if kind == "multiclass-multioutput":
+            raise ValueError(
+                f"{name} supports one label per sample (a 1-D y) or several labels per "
+                "sample given as a 2-D indicator matrix of 0 and 1 (multi-label); got a 2-D "
+                "y with other values (multiclass-multioutput). Binarize it, e.g. with "
+                "sklearn.preprocessing.MultiLabelBinarizer, or fit one classifier per column."
+            )
+        multilabel = kind == "multilabel-indicator"
+        if multilabel:
+            values = np.unique(np.asarray(y))
+            if not np.isin(values, [0, 1]).all():  # sklearn also calls {0, 2} multi-label
+                raise ValueError(
+                    f"{name}: a multi-label indicator matrix must hold 0 and 1; got "
+                    f"{values.tolist()}."
+                )
+        if not reset and multilabel != self.multilabel_:
+            raise ValueError(
+                f"{name} was fitted on a {'multi' if self.multilabel_ else 'single'}-label "
+                f"target and got a {'multi' if multilabel else 'single'}-label one; refit "
+                "from scratch with fit."
+            )
+        if multilabel:
+            return self._encode_multilabel(np.asarray(y), reset=reset, classes=classes)
         if reset:
+            self.multilabel_ = False
             labels = classes if classes is not None else self.classes
             encoder = LabelEncoder().fit(y if labels is None else np.asarray(labels))
             if len(encoder.classes_) < 2:
@@ -262,6 +351,54 @@ class _EmotionNetMixin:
                 "or refit from scratch with fit."
             )
         return self.label_encoder_.transform(y).astype(np.int64)
+
+    def _encode_multilabel(self, Y, *, reset, classes):
+        """Multi-label: name the columns, compute ``pos_weight``; return float32 targets."""
+        name = type(self).__name__
+        n_labels = Y.shape[1]
+        if reset:
+            self.multilabel_ = True
+            labels = classes if classes is not None else self.classes
+            labels = list(range(n_labels)) if labels is None else list(np.asarray(labels))
+            if len(labels) != n_labels:
+                raise ValueError(
+                    f"{name}: 'classes' must name the {n_labels} columns of the multi-label "
+                    f"target y; got {len(labels)} names."
+                )
+            # keeps the column order (LabelEncoder would sort the names)
+            self.label_encoder_ = MultiLabelBinarizer(classes=labels).fit([])
+            self.class_weight_ = self._pos_weight(Y)
+        elif n_labels != len(self.classes_):
+            raise ValueError(
+                f"{name} was fitted on {len(self.classes_)} labels; y has {n_labels} columns."
+            )
+        return Y.astype(np.float32)
+
+    def _pos_weight(self, Y):
+        """``class_weight`` as BCEWithLogitsLoss's ``pos_weight`` (one value per label).
+
+        "balanced": negatives / positives of each label (1 where a label is constant);
+        a dict ``{label: weight}`` sets the weight of the positives of those labels.
+        """
+        if self.class_weight is None:
+            return None
+        n_labels = Y.shape[1]
+        if isinstance(self.class_weight, dict):
+            weights = np.ones(n_labels)
+            classes = self.classes_.tolist()
+            missing = [label for label in self.class_weight if label not in classes]
+            if missing:
+                raise ValueError(
+                    f"{type(self).__name__}: class_weight names labels {missing} that are not "
+                    f"among the label columns {classes}."
+                )
+            for label, value in self.class_weight.items():
+                weights[classes.index(label)] = value
+            return weights
+        positives = (Y != 0).sum(axis=0).astype(np.float64)
+        negatives = len(Y) - positives
+        constant = (positives == 0) | (negatives == 0)
+        return np.where(constant, 1.0, negatives / np.maximum(positives, 1))
 
     @contextlib.contextmanager
     def _seeded(self):
@@ -336,22 +473,37 @@ class _EmotionNetMixin:
         return self
 
     def initialize_criterion(self):
-        # class weights become the criterion's ``weight`` unless criterion__weight is set
+        # Multi-label targets swap the default CrossEntropyLoss class for
+        # BCEWithLogitsLoss. Class weights become the criterion's ``weight`` (multi-label:
+        # ``pos_weight``) unless criterion__weight (criterion__pos_weight) is set.
         kwargs = self.get_params_for("criterion")
+        criterion = self.criterion
+        multilabel = getattr(self, "multilabel_", False)
+        if multilabel and criterion is torch.nn.CrossEntropyLoss:
+            criterion = torch.nn.BCEWithLogitsLoss
+        key, example = ("pos_weight", "BCEWithLogitsLoss") if multilabel else (
+            "weight", "CrossEntropyLoss"
+        )
         weight = getattr(self, "class_weight_", None)
-        if weight is not None and "weight" not in kwargs:
-            if isinstance(self.criterion, torch.nn.Module) or not _accepted_kwargs(
-                self.criterion, ["weight"]
-            ):
+        if weight is not None and key not in kwargs:
+            if isinstance(criterion, torch.nn.Module) or not _accepted_kwargs(criterion, [key]):
                 raise ValueError(
                     f"{type(self).__name__}: class_weight={self.class_weight!r} needs a "
-                    "criterion class that accepts a 'weight' argument (such as "
-                    f"torch.nn.CrossEntropyLoss); got criterion={self.criterion!r}. Pass "
+                    f"criterion class that accepts a '{key}' argument (such as "
+                    f"torch.nn.{example}); got criterion={criterion!r}. Pass "
                     "the class rather than an instance, or set class_weight=None."
                 )
-            kwargs["weight"] = torch.as_tensor(weight, dtype=torch.float32)
-        self.criterion_ = self.initialized_instance(self.criterion, kwargs)
+            kwargs[key] = torch.as_tensor(weight, dtype=torch.float32)
+        self.criterion_ = self.initialized_instance(criterion, kwargs)
         return self
+
+    def _get_predict_nonlinearity(self):
+        # skorch infers the softmax from CrossEntropyLoss; for BCEWithLogitsLoss it would
+        # build (n, 2) binary probabilities, which is wrong for n_labels independent logits
+        if getattr(self, "multilabel_", False) and _is_auto(self.predict_nonlinearity):
+            self.check_is_fitted()
+            return torch.sigmoid
+        return super()._get_predict_nonlinearity()
 
     def get_split_datasets(self, X, y=None, **fit_params):
         if not _is_auto(self.train_split):
@@ -363,32 +515,52 @@ class _EmotionNetMixin:
         return split(dataset, y, **fit_params)
 
     def _auto_train_split(self, y):
-        """``train_split="auto"``: a stratified hold-out set when early stopping is on."""
+        """``train_split="auto"``: a stratified hold-out set when early stopping is on.
+
+        Multi-label targets get a plain shuffled split (stratifying label sets is
+        rarely possible, and iterative stratification is not worth a dependency).
+        """
         if not self.early_stopping:
             return None
         n_samples = len(y)
-        _, counts = np.unique(y, return_counts=True)
         n_valid = int(np.ceil(self.validation_fraction * n_samples))
         n_train = int(np.floor((1 - self.validation_fraction) * n_samples))
-        if counts.min() < 2:
-            problem = f"the least populated class has only {counts.min()} sample"
-        elif min(n_valid, n_train) < len(counts):
+        if getattr(self, "multilabel_", False):
+            if min(n_valid, n_train) >= 1:
+                return ValidSplit(
+                    self.validation_fraction, stratified=False, random_state=self._split_seed_
+                )
+            kind = "a validation split"
             problem = (
                 f"validation_fraction={self.validation_fraction} of {n_samples} samples "
-                f"leaves {n_valid} for validation and {n_train} for training, fewer than "
-                f"the {len(counts)} classes"
+                "leaves no sample for validation or training"
             )
         else:
-            return ValidSplit(
-                self.validation_fraction, stratified=True, random_state=self._split_seed_
-            )
+            kind = "a stratified validation split"
+            problem = self._stratification_problem(y, n_valid, n_train)
+            if problem is None:
+                return ValidSplit(
+                    self.validation_fraction, stratified=True, random_state=self._split_seed_
+                )
         warnings.warn(
-            f"{type(self).__name__}: early stopping needs a stratified validation split, "
+            f"{type(self).__name__}: early stopping needs {kind}, "
             f"but {problem}; training on all {n_samples} samples for max_epochs="
             f"{self.max_epochs} epochs instead. Use more data or a larger "
             "validation_fraction, or set early_stopping=False to silence this warning.",
             EmotionWarning,
         )
+        return None
+
+    def _stratification_problem(self, y, n_valid, n_train):
+        _, counts = np.unique(y, return_counts=True)
+        if counts.min() < 2:
+            return f"the least populated class has only {counts.min()} sample"
+        if min(n_valid, n_train) < len(counts):
+            return (
+                f"validation_fraction={self.validation_fraction} of {len(y)} samples "
+                f"leaves {n_valid} for validation and {n_train} for training, fewer than "
+                f"the {len(counts)} classes"
+            )
         return None
 
     def get_iterator(self, dataset, training=False):
@@ -418,7 +590,10 @@ class _EmotionNetMixin:
     # ----------------------------------------------------------------- predict
     @property
     def classes_(self):
-        """Class labels seen in ``fit`` (or given by ``classes``), in sorted order."""
+        """Class labels seen in ``fit`` (or given by ``classes``), in sorted order.
+
+        Multi-label: the names of the label columns, in column order.
+        """
         try:
             return self.label_encoder_.classes_
         except AttributeError:
@@ -429,6 +604,9 @@ class _EmotionNetMixin:
 
     def predict_proba(self, X):
         """Class probabilities; columns follow ``classes_`` and rows sum to 1.
+
+        Multi-label: one independent probability per label (a sigmoid), so rows do
+        not sum to 1.
 
         Parameters
         ----------
@@ -445,7 +623,7 @@ class _EmotionNetMixin:
         return super().predict_proba(X)
 
     def predict(self, X):
-        """Most probable class label for each sample.
+        """Most probable class label for each sample (multi-label: every likely label).
 
         Parameters
         ----------
@@ -454,18 +632,23 @@ class _EmotionNetMixin:
 
         Returns
         -------
-        y_pred : ndarray of shape (n_samples,)
-            Labels of the same kind as the ``y`` passed to ``fit``.
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Labels of the same kind as the ``y`` passed to ``fit``. Multi-label: the
+            int64 indicator matrix ``predict_proba(X) >= threshold``.
         """
         proba = self.predict_proba(X)  # first: it raises NotFittedError before fit
+        if getattr(self, "multilabel_", False):
+            return (proba >= self.threshold).astype(np.int64)
         return self.classes_[proba.argmax(axis=1)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        # stated explicitly: dense, finite 2-D input; one label per sample; y required
+        # stated explicitly: dense, finite 2-D input; y required; multi-class and
+        # multi-label (indicator matrix) targets. Not multi_output: sklearn means
+        # multiclass-multioutput by it, which fit refuses.
         tags.input_tags.sparse = False
         tags.input_tags.allow_nan = False
         tags.target_tags.required = True
         tags.classifier_tags.multi_class = True
-        tags.classifier_tags.multi_label = False
+        tags.classifier_tags.multi_label = True
         return tags

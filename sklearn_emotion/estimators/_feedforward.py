@@ -28,7 +28,8 @@ class FeedForwardClassifier(_EmotionNetMixin, NeuralNetClassifier):
         arguments with ``module__<name>``, e.g. ``module__hidden_dims=(128,)``.
     criterion : torch loss class, default=torch.nn.CrossEntropyLoss
         Training loss. With ``CrossEntropyLoss`` skorch applies a softmax in
-        ``predict_proba``.
+        ``predict_proba``. For a multi-label ``y`` the ``CrossEntropyLoss`` class is
+        replaced by ``torch.nn.BCEWithLogitsLoss`` (any other criterion is kept).
     optimizer : torch optimizer class, default=torch.optim.AdamW
         Set its arguments with ``optimizer__<name>``, e.g. ``optimizer__weight_decay``.
     lr : float, default=1e-3
@@ -45,7 +46,9 @@ class FeedForwardClassifier(_EmotionNetMixin, NeuralNetClassifier):
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss, as in scikit-learn: ``{label: weight}``
         or ``"balanced"`` (``n_samples / (n_classes * np.bincount(y))``). Passed as
-        ``weight`` to the criterion, unless ``criterion__weight`` is set.
+        ``weight`` to the criterion, unless ``criterion__weight`` is set. Multi-label:
+        the weight of each label's positives, passed as ``pos_weight``; ``"balanced"``
+        is negatives / positives per label.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialization, dropout, batch shuffling and the validation
         split. With an int, two fits on the same data give bit-identical results on
@@ -72,7 +75,11 @@ class FeedForwardClassifier(_EmotionNetMixin, NeuralNetClassifier):
         on stderr). ``"auto"``: only if ``verbose > 0`` and there are at least 1000
         training samples; ``True``: always, even with ``verbose=0``; ``False``: never.
     classes : array-like or None, default=None
-        All class labels, when ``y`` might not contain every one of them.
+        All class labels, when ``y`` might not contain every one of them. Multi-label:
+        names of the columns of ``y`` (default ``0..n_labels-1``).
+    threshold : float, default=0.5
+        Multi-label only: ``predict`` marks the labels whose probability is at least
+        this. Ignored for single-label targets.
     **kwargs : dict
         Further skorch parameters: ``module__*``, ``optimizer__*``, ``criterion__*``,
         ``callbacks``, ``callbacks__*``, ``iterator_train__*``, ``warm_start``, ...
@@ -83,14 +90,18 @@ class FeedForwardClassifier(_EmotionNetMixin, NeuralNetClassifier):
     ----------
     classes_ : ndarray of shape (n_classes,)
         Class labels, in the order of the ``predict_proba`` columns.
+    multilabel_ : bool
+        Whether ``y`` was a multi-label indicator matrix.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Column names of ``X``, when it was a DataFrame with string column names.
-    label_encoder_ : sklearn.preprocessing.LabelEncoder
-        Maps labels to the module's output indices.
+    label_encoder_ : LabelEncoder or MultiLabelBinarizer
+        Maps labels to the module's output indices (multi-label: a
+        ``MultiLabelBinarizer`` whose ``inverse_transform`` turns ``predict`` output
+        into tuples of label names).
     class_weight_ : ndarray of shape (n_classes,) or None
-        The class weights given to the criterion.
+        The class weights given to the criterion (multi-label: its ``pos_weight``).
     module_ : torch.nn.Module
         The trained network (an ``MLPNet`` by default).
     history_ : skorch.History
@@ -107,6 +118,12 @@ class FeedForwardClassifier(_EmotionNetMixin, NeuralNetClassifier):
     label-encodes ``y``, builds the module with ``input_dim=n_features_in_`` and
     ``output_dim=len(classes_)``, and trains with the skorch loop. Parameters are
     never modified by ``fit``.
+
+    Multi-label targets (a 2-D 0/1 indicator matrix ``y``, such as
+    ``load_goemotions(labels="original", multilabel=True)``) train one sigmoid output per
+    label; ``predict_proba`` returns ``(n_samples, n_labels)`` independent probabilities
+    and ``predict`` the int64 indicator matrix at ``threshold``. The early-stopping split
+    is then a plain shuffled split.
 
     Examples
     --------
@@ -126,6 +143,13 @@ class FeedForwardClassifier(_EmotionNetMixin, NeuralNetClassifier):
     (3, 2)
     >>> bool(clf.score(X, y) > 0.9)
     True
+
+    Multi-label: a 0/1 indicator matrix as ``y``.
+
+    >>> Y = np.column_stack([X[:, 0] > 0, X[:, 1] > 0]).astype(int)
+    >>> clf = clf.fit(X, Y)
+    >>> clf.predict(X[:2]).tolist(), clf.predict_proba(X[:2]).shape
+    ([[1, 1], [0, 1]], (2, 2))
     """
 
     def __init__(
@@ -147,6 +171,7 @@ class FeedForwardClassifier(_EmotionNetMixin, NeuralNetClassifier):
         verbose=1,
         progress_bar="auto",
         classes=None,
+        threshold=0.5,
         **kwargs,
     ):
         super().__init__(
@@ -168,3 +193,4 @@ class FeedForwardClassifier(_EmotionNetMixin, NeuralNetClassifier):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.progress_bar = progress_bar
+        self.threshold = threshold

@@ -27,6 +27,15 @@ _CHECK_PARAMS: dict[str, dict] = {
         "progress_bar": False,
         "random_state": 0,
     },
+    # sklearn's checks feed 2-D arrays: LSTMClassifier reads them as one step per sample
+    "LSTMClassifier": {
+        "module__hidden_size": 8,
+        "lr": 2e-2,
+        "max_epochs": 15,
+        "verbose": 0,
+        "progress_bar": False,
+        "random_state": 0,
+    },
 }
 
 # Discovered estimators that the common checks do not run yet, each with the reason.
@@ -35,6 +44,7 @@ _NOT_CHECKED_YET: dict[str, str] = {
     "WordVectorizer": "raw-text transformer; needs tiny in-memory vectors for the checks",
     "SentenceVectorizer": "raw-text transformer; needs a tiny encoder for the checks",
     "BertVectorizer": "raw-text transformer; needs a tiny encoder for the checks",
+    "TransformerClassifier": "raw-text fine-tuning classifier; needs a tiny encoder for the checks",
 }
 
 # Shared by every skorch-based estimator (they are found by isinstance, see below).

@@ -1,0 +1,316 @@
+"""Fine-tuning MiniLM on dair-ai emotion: TransformerClassifier against transformers' Trainer.
+
+Both sides run the BERT fine-tuning recipe of the reference article (AdamW, 3 epochs,
+batch 8, learning rate 5e-5, weight decay 0.01 except biases and LayerNorm weights,
+linear warmup over 500 batches then linear decay, dynamic padding, gradient norm 1) on
+the same training texts, with the same seed and the same number of CPU threads:
+
+- ``sklearn-emotion``: ``TransformerClassifier(model=...).fit(texts, labels)``;
+- ``transformers Trainer``: ``AutoModelForSequenceClassification`` + ``Trainer`` +
+  ``DataCollatorWithPadding``, as the article's example 2 does (it needs ``accelerate``).
+
+It reports test accuracy and macro-F1, training and prediction times, and the time
+ratio, and writes ``benchmarks/results/finetune_<date>_<n>.json`` and ``.md``. The
+seeds cannot make the two runs identical (the head initialisation and the batch order
+draw different random numbers), so expect differences of about a point on small slices.
+
+Usage::
+
+    python benchmarks/bench_finetune.py --data ../shared/data/dair_emotion
+    python benchmarks/bench_finetune.py --max-train 1000 --epochs 1 --threads 1  # a slice
+
+A full run (16,000 texts, 3 epochs) takes about 17 minutes per side on two CPU cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_DATA = HERE.parents[1] / "shared" / "data" / "dair_emotion"
+RECIPE = {"lr": 5e-5, "batch_size": 8, "weight_decay": 0.01, "max_grad_norm": 1.0}
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
+                        help="folder with the dair-ai emotion train/test files")
+    parser.add_argument("--model", default="all-MiniLM-L6-v2",
+                        help="encoder plugin name or local model folder")
+    parser.add_argument("--max-train", type=int, default=None,
+                        help="fine-tune on a random slice of this many training texts")
+    parser.add_argument("--max-test", type=int, default=None,
+                        help="evaluate on the first N test texts (default: all 2000)")
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--warmup-steps", type=float, default=500,
+                        help="warmup batches; a value below 1 is a share of all batches")
+    parser.add_argument("--max-length", type=int, default=128)
+    parser.add_argument("--pooling", choices=["cls", "mean", "pooler"], nargs="+",
+                        default=[None], help="TransformerNet pooling, one run each (default: "
+                        "the estimator's default; 'pooler' is the head Trainer uses)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch threads for both sides (default: torch's choice)")
+    parser.add_argument("--skip-trainer", action="store_true",
+                        help="run only TransformerClassifier")
+    parser.add_argument("--out", type=Path, default=HERE / "results")
+    return parser.parse_args(argv)
+
+
+def load_data(args):
+    from sklearn_emotion.datasets import load_dair_emotion
+
+    X_train, y_train = load_dair_emotion(args.data, subset="train", return_X_y=True)
+    X_test, y_test = load_dair_emotion(args.data, subset="test", return_X_y=True)
+    X_train, y_train = np.asarray(X_train, dtype=object), np.asarray(y_train)
+    if args.max_train is not None and args.max_train < len(X_train):
+        keep = np.sort(np.random.RandomState(args.seed).permutation(len(X_train))[: args.max_train])
+        X_train, y_train = X_train[keep], y_train[keep]
+    X_test, y_test = list(X_test[: args.max_test]), np.asarray(y_test[: args.max_test])
+    return list(X_train), y_train, X_test, y_test
+
+
+def warmup_steps(args):
+    return int(args.warmup_steps) if args.warmup_steps >= 1 else args.warmup_steps
+
+
+def scores(y_true, y_pred) -> dict:
+    from sklearn.metrics import accuracy_score, f1_score
+
+    return {
+        "accuracy": round(float(accuracy_score(y_true, y_pred)), 4),
+        "macro_f1": round(float(f1_score(y_true, y_pred, average="macro")), 4),
+    }
+
+
+def run_sklearn_emotion(args, pooling, X_train, y_train, X_test, y_test) -> dict:
+    from sklearn_emotion.estimators import TransformerClassifier
+
+    params = {}
+    if pooling is not None:
+        params["module__pooling"] = pooling
+    clf = TransformerClassifier(
+        model=args.model,
+        max_length=args.max_length,
+        max_epochs=args.epochs,
+        warmup_steps=warmup_steps(args),
+        random_state=args.seed,
+        device="cpu",
+        verbose=1,
+        **params,
+    )
+    start = time.perf_counter()
+    clf.fit(X_train, y_train)
+    fit_s = time.perf_counter() - start
+    start = time.perf_counter()
+    y_pred = clf.predict(X_test)
+    predict_s = time.perf_counter() - start
+    pooling = clf.module_.pooling
+    return {"fit_s": round(fit_s, 1), "predict_s": round(predict_s, 1), "pooling": pooling,
+            **scores(y_test, y_pred)}
+
+
+class _Encoded:
+    """Token ids per text plus the label index: what Trainer's data collator expects."""
+
+    def __init__(self, encodings, labels=None):
+        self.encodings, self.labels = encodings, labels
+
+    def __len__(self):
+        return len(self.encodings["input_ids"])
+
+    def __getitem__(self, i):
+        item = {key: values[i] for key, values in self.encodings.items()}
+        if self.labels is not None:
+            item["labels"] = int(self.labels[i])
+        return item
+
+
+def run_trainer(args, X_train, y_train, X_test, y_test) -> dict:
+    import transformers
+    from transformers import (
+        AutoModelForSequenceClassification,
+        AutoTokenizer,
+        DataCollatorWithPadding,
+        Trainer,
+        TrainingArguments,
+    )
+
+    from sklearn_emotion import registry
+
+    location = registry.resolve("encoders", args.model).location
+    classes = np.unique(y_train)
+    index = {label: i for i, label in enumerate(classes)}
+    transformers.set_seed(args.seed)
+    start = time.perf_counter()
+    tokenizer = AutoTokenizer.from_pretrained(str(location))
+    model = AutoModelForSequenceClassification.from_pretrained(
+        str(location),
+        num_labels=len(classes),
+        id2label=dict(enumerate(classes.tolist())),
+        label2id={label: i for i, label in enumerate(classes.tolist())},
+    )
+
+    def encode(texts):
+        return tokenizer(list(texts), truncation=True, max_length=args.max_length)
+
+    train = _Encoded(encode(X_train), [index[label] for label in y_train])
+    with tempfile.TemporaryDirectory() as output_dir:
+        training_args = TrainingArguments(
+            output_dir=output_dir,
+            num_train_epochs=args.epochs,
+            per_device_train_batch_size=RECIPE["batch_size"],
+            per_device_eval_batch_size=RECIPE["batch_size"],
+            learning_rate=RECIPE["lr"],
+            warmup_steps=args.warmup_steps,
+            weight_decay=RECIPE["weight_decay"],
+            max_grad_norm=RECIPE["max_grad_norm"],
+            seed=args.seed,
+            save_strategy="no",
+            eval_strategy="no",
+            logging_strategy="epoch",
+            report_to="none",
+            use_cpu=True,
+            disable_tqdm=True,
+        )
+        trainer = Trainer(
+            model=model,
+            args=training_args,
+            train_dataset=train,
+            data_collator=DataCollatorWithPadding(tokenizer),
+        )
+        trainer.train()
+        fit_s = time.perf_counter() - start
+        start = time.perf_counter()
+        logits = trainer.predict(_Encoded(encode(X_test))).predictions
+        predict_s = time.perf_counter() - start
+    y_pred = classes[np.asarray(logits).argmax(axis=1)]
+    return {"fit_s": round(fit_s, 1), "predict_s": round(predict_s, 1), "pooling": "pooler",
+            **scores(y_test, y_pred)}
+
+
+def warm_up(args) -> None:
+    """Import transformers and read the model once, so neither timed run pays for it."""
+    from transformers import AutoModel, AutoTokenizer
+
+    from sklearn_emotion import registry
+
+    location = str(registry.resolve("encoders", args.model).location)
+    AutoTokenizer.from_pretrained(location)
+    AutoModel.from_pretrained(location)
+
+
+def environment(args) -> dict:
+    import sklearn
+    import skorch
+    import torch
+    import transformers
+
+    return {
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "load_average_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
+        "torch_threads": torch.get_num_threads(),
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "transformers": transformers.__version__,
+        "skorch": skorch.__version__,
+        "sklearn": sklearn.__version__,
+    }
+
+
+def compare(ours, theirs) -> dict:
+    def points(key):
+        return round(100 * (ours[key] - theirs[key]), 2)
+
+    return {
+        "accuracy_difference_points": points("accuracy"),
+        "macro_f1_difference_points": points("macro_f1"),
+        "fit_time_ratio": round(ours["fit_s"] / theirs["fit_s"], 3),
+        "predict_time_ratio": round(ours["predict_s"] / theirs["predict_s"], 3),
+    }
+
+
+def write_results(args, config, runs, env) -> Path:
+    args.out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    stem = args.out / f"finetune_{stamp}_{config['n_train']}"
+    payload = {"benchmark": "bench_finetune", "config": config, "environment": env, "runs": runs}
+    theirs = runs.get("trainer")
+    if theirs is not None:
+        payload["comparison"] = {
+            name: compare(ours, theirs) for name, ours in runs.items() if name != "trainer"
+        }
+    stem.with_suffix(".json").write_text(json.dumps(payload, indent=2) + "\n")
+    lines = [
+        f"# Fine-tuning {config['model']} on dair-ai emotion ({env['date']})",
+        "",
+        f"{config['n_train']} training texts, {config['n_test']} test texts, "
+        f"{config['epochs']} epoch(s), warmup {config['warmup_steps']}, seed {config['seed']}, "
+        f"{env['torch_threads']} torch thread(s) on {env['cpu_count']} CPUs "
+        f"(1-min load {env['load_average_1min']}).",
+        "",
+        "| run | pooling | accuracy | macro-F1 | fit (s) | predict (s) |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, run in runs.items():
+        lines.append(
+            f"| {name} | {run['pooling']} | {run['accuracy']:.4f} | {run['macro_f1']:.4f} "
+            f"| {run['fit_s']:.1f} | {run['predict_s']:.1f} |"
+        )
+    if "comparison" in payload:
+        lines += ["", "Against `trainer` (time ratios: ours / Trainer):", ""]
+        for name, comp in payload["comparison"].items():
+            lines.append(
+                f"- {name}: accuracy {comp['accuracy_difference_points']:+.2f} points, "
+                f"macro-F1 {comp['macro_f1_difference_points']:+.2f} points, "
+                f"fit time x{comp['fit_time_ratio']:.2f}, "
+                f"predict time x{comp['predict_time_ratio']:.2f}"
+            )
+    stem.with_suffix(".md").write_text("\n".join(lines) + "\n")
+    return stem
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    import torch
+
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
+    X_train, y_train, X_test, y_test = load_data(args)
+    n_batches = math.ceil(len(X_train) / RECIPE["batch_size"]) * args.epochs
+    config = {
+        "model": args.model, "n_train": len(X_train), "n_test": len(X_test),
+        "epochs": args.epochs, "warmup_steps": args.warmup_steps, "training_batches": n_batches,
+        "max_length": args.max_length, "seed": args.seed, **RECIPE,
+    }
+    print(f"config: {config}", flush=True)
+    warm_up(args)
+    runs = {}
+    for pooling in args.pooling:
+        run = run_sklearn_emotion(args, pooling, X_train, y_train, X_test, y_test)
+        name = f"sklearn_emotion[{run['pooling']}]"
+        runs[name] = run
+        print(f"{name}: {run}", flush=True)
+    if not args.skip_trainer:
+        runs["trainer"] = run_trainer(args, X_train, y_train, X_test, y_test)
+        print(f"trainer: {runs['trainer']}", flush=True)
+    stem = write_results(args, config, runs, environment(args))
+    print(stem.with_suffix(".md").read_text())
+    print(f"written: {stem}.json, {stem}.md")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
