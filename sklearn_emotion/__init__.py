@@ -28,6 +28,8 @@ _PUBLIC = {
     "SentenceVectorizer": "sklearn_emotion.vectorizers",
     "BertVectorizer": "sklearn_emotion.vectorizers",
     "FeedForwardClassifier": "sklearn_emotion.estimators",
+    "LSTMClassifier": "sklearn_emotion.estimators",
+    "TransformerClassifier": "sklearn_emotion.estimators",
     "load_goemotions": "sklearn_emotion.datasets",
     "load_dair_emotion": "sklearn_emotion.datasets",
     "emotion_report": "sklearn_emotion.metrics",
