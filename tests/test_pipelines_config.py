@@ -87,7 +87,9 @@ def test_run_options_fill_in_but_never_override_the_spec():
     pipeline = build_pipeline("minilm-mlp", random_state=3, verbose=1, progress_bar="auto")
     head = pipeline.named_steps["classify"]
     assert head.random_state == 3 and head.verbose == 1 and head.progress_bar is True
-    assert head.class_weight == "balanced"  # from the spec
+    assert pipeline.named_steps["embed"].model == "all-MiniLM-L6-v2"  # from the spec
+    lstm = build_pipeline("glove-lstm", random_state=3).named_steps["classify"]
+    assert lstm.class_weight == "balanced" and lstm.random_state == 3  # spec and run option
     assert pipeline.named_steps["embed"].progress_bar == "auto"
     quiet = build_pipeline("minilm-mlp", verbose=0, progress_bar="auto")
     assert quiet.named_steps["classify"].progress_bar is False  # bar only with the log
