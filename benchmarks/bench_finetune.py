@@ -199,6 +199,20 @@ def run_trainer(args, X_train, y_train, X_test, y_test) -> dict:
             **scores(y_test, y_pred)}
 
 
+def load_average():
+    return round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
+
+
+def with_load(run, *args) -> dict:
+    """Run one side and record the machine's 1-minute load before and after it.
+
+    Times are only comparable between runs that saw similar loads.
+    """
+    before = load_average()
+    result = run(*args)
+    return {**result, "load_before": before, "load_after": load_average()}
+
+
 def warm_up(args) -> None:
     """Import transformers and read the model once, so neither timed run pays for it."""
     from transformers import AutoModel, AutoTokenizer
@@ -220,7 +234,7 @@ def environment(args) -> dict:
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": platform.machine(),
         "cpu_count": os.cpu_count(),
-        "load_average_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
+        "load_average_1min": load_average(),
         "torch_threads": torch.get_num_threads(),
         "python": platform.python_version(),
         "torch": torch.__version__,
@@ -258,16 +272,17 @@ def write_results(args, config, runs, env) -> Path:
         "",
         f"{config['n_train']} training texts, {config['n_test']} test texts, "
         f"{config['epochs']} epoch(s), warmup {config['warmup_steps']}, seed {config['seed']}, "
-        f"{env['torch_threads']} torch thread(s) on {env['cpu_count']} CPUs "
-        f"(1-min load {env['load_average_1min']}).",
+        f"{env['torch_threads']} torch thread(s) on {env['cpu_count']} CPUs. Times are "
+        "comparable only between runs that saw similar machine loads.",
         "",
-        "| run | pooling | accuracy | macro-F1 | fit (s) | predict (s) |",
-        "| --- | --- | ---: | ---: | ---: | ---: |",
+        "| run | pooling | accuracy | macro-F1 | fit (s) | predict (s) | 1-min load |",
+        "| --- | --- | ---: | ---: | ---: | ---: | --- |",
     ]
     for name, run in runs.items():
         lines.append(
             f"| {name} | {run['pooling']} | {run['accuracy']:.4f} | {run['macro_f1']:.4f} "
-            f"| {run['fit_s']:.1f} | {run['predict_s']:.1f} |"
+            f"| {run['fit_s']:.1f} | {run['predict_s']:.1f} "
+            f"| {run['load_before']} -> {run['load_after']} |"
         )
     if "comparison" in payload:
         lines += ["", "Against `trainer` (time ratios: ours / Trainer):", ""]
@@ -299,12 +314,12 @@ def main(argv=None) -> int:
     warm_up(args)
     runs = {}
     for pooling in args.pooling:
-        run = run_sklearn_emotion(args, pooling, X_train, y_train, X_test, y_test)
+        run = with_load(run_sklearn_emotion, args, pooling, X_train, y_train, X_test, y_test)
         name = f"sklearn_emotion[{run['pooling']}]"
         runs[name] = run
         print(f"{name}: {run}", flush=True)
     if not args.skip_trainer:
-        runs["trainer"] = run_trainer(args, X_train, y_train, X_test, y_test)
+        runs["trainer"] = with_load(run_trainer, args, X_train, y_train, X_test, y_test)
         print(f"trainer: {runs['trainer']}", flush=True)
     stem = write_results(args, config, runs, environment(args))
     print(stem.with_suffix(".md").read_text())

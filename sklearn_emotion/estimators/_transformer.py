@@ -1,0 +1,473 @@
+"""Fine-tuning a pretrained transformer (BERT family) on raw texts."""
+
+from __future__ import annotations
+
+import math
+import os
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from skorch import NeuralNetClassifier
+from skorch.callbacks import GradientNormClipping, LRScheduler
+from sklearn.utils.validation import check_consistent_length
+from torch.utils.data import DataLoader, default_collate
+
+from .._optional import import_optional
+from ..exceptions import EmotionWarning
+from ..nn import TransformerNet
+from ..text._base import _RawTextMixin
+from ..utils._validation import Interval, StrOptions
+from ..vectorizers._base import load_encoder
+from ..vectorizers._bert import _transformer_folder
+from ._base import _EmotionNetMixin
+
+__all__ = ["TransformerClassifier"]
+
+# AdamW's decoupled weight decay is not applied to biases and normalisation weights
+# (BERT's recipe; Hugging Face's Trainer excludes the same). skorch matches the
+# patterns against ``module_.named_parameters()``; the first matching group wins.
+_NO_DECAY_PATTERNS = ("*bias", "*[Nn]orm.weight")
+
+
+def _default_param_groups() -> list:
+    return [(pattern, {"weight_decay": 0.0}) for pattern in _NO_DECAY_PATTERNS]
+
+
+def _warmup_schedule(optimizer, *, lr_schedule, num_warmup_steps, num_training_steps):
+    """A ``torch.optim.lr_scheduler.LambdaLR`` from transformers' schedule functions."""
+    transformers = import_optional("transformers", feature="TransformerClassifier")
+    if lr_schedule == "constant":
+        return transformers.get_constant_schedule_with_warmup(
+            optimizer, num_warmup_steps=num_warmup_steps
+        )
+    factory = {
+        "linear": transformers.get_linear_schedule_with_warmup,
+        "cosine": transformers.get_cosine_schedule_with_warmup,
+    }[lr_schedule]
+    return factory(
+        optimizer, num_warmup_steps=num_warmup_steps, num_training_steps=num_training_steps
+    )
+
+
+class _WarmupLRScheduler(LRScheduler):
+    """skorch ``LRScheduler`` stepped every batch: warmup, then a transformers schedule.
+
+    The schedule's length (training batches per epoch times ``max_epochs``) is only
+    known once the data is split, so the scheduler is built when the first epoch
+    begins. Each ``fit`` (or ``partial_fit`` call) runs its own complete schedule.
+
+    Parameters
+    ----------
+    lr_schedule : {"linear", "cosine", "constant"}, default="linear"
+        Shape after the warmup: ``transformers.get_linear_schedule_with_warmup``
+        (decay to 0), ``get_cosine_schedule_with_warmup`` or
+        ``get_constant_schedule_with_warmup``.
+    warmup_steps : int or float, default=500
+        Batches of linear warmup from 0 to ``lr``; a float in ``[0, 1)`` is a share
+        of all training batches (as in transformers' ``TrainingArguments``).
+    event_name : str, default="event_lr"
+        The learning rate of every batch is recorded under this name in
+        ``history[:, "batches", :, event_name]``.
+    """
+
+    def __init__(self, lr_schedule="linear", warmup_steps=500, event_name="event_lr"):
+        super().__init__(
+            policy=_warmup_schedule, monitor=None, event_name=event_name, step_every="batch"
+        )
+        self.lr_schedule = lr_schedule
+        self.warmup_steps = warmup_steps
+
+    def on_train_begin(self, net, **kwargs):
+        self.lr_scheduler_ = None  # built in on_epoch_begin, see the class docstring
+
+    def on_epoch_begin(self, net, dataset_train=None, **kwargs):
+        if self.lr_scheduler_ is not None:
+            return
+        n_batches = len(net.get_iterator(dataset_train, training=True))
+        total = max(1, n_batches * net.max_epochs)
+        warmup = self.warmup_steps
+        n_warmup = int(warmup) if warmup >= 1 else math.ceil(total * warmup)
+        if n_warmup >= total and n_warmup > 0:
+            warnings.warn(
+                f"{type(net).__name__}: warmup_steps={warmup!r} covers all {total} training "
+                f"batches ({n_batches} per epoch x max_epochs={net.max_epochs}), so the "
+                f"learning rate never reaches lr={net.lr}. Use fewer warmup steps or a "
+                "fraction of the training batches, e.g. warmup_steps=0.1.",
+                EmotionWarning,
+            )
+        self.lr_scheduler_ = self.policy_(
+            net.optimizer_,
+            lr_schedule=self.lr_schedule,
+            num_warmup_steps=n_warmup,
+            num_training_steps=total,
+        )
+
+    def on_train_end(self, net, **kwargs):
+        # The scheduler holds the optimizer: kept, a pickled net would store the
+        # AdamW state twice (skorch pickles the optimizer on its own).
+        self.lr_scheduler_ = None
+
+
+class _TextCollator:
+    """Tokenise one batch of ``(text, target)`` pairs, padded to its longest text."""
+
+    def __init__(self, tokenizer, max_length):
+        self.tokenizer = tokenizer
+        self.max_length = max_length
+
+    def __call__(self, batch):
+        texts = [str(text) for text, _ in batch]
+        targets = default_collate([target for _, target in batch])
+        encoded = self.tokenizer(
+            texts,
+            padding="longest",
+            truncation=True,
+            max_length=self.max_length,
+            return_tensors="pt",
+        )
+        return dict(encoded), targets
+
+
+class TransformerClassifier(_RawTextMixin, _EmotionNetMixin, NeuralNetClassifier):
+    """Fine-tune a pretrained transformer encoder on raw texts to classify emotions.
+
+    Raw texts go in, labels come out: the estimator loads the model's tokenizer and
+    weights in ``fit``, tokenises each batch padded to its own longest text, and
+    trains the whole encoder together with a linear head. The defaults follow the
+    usual BERT fine-tuning recipe (AdamW, 3 epochs, batch 8, learning rate 5e-5,
+    weight decay 0.01 except on biases and LayerNorm weights, linear warmup over 500
+    batches then linear decay to 0, gradient norm clipped at 1). It is a
+    scikit-learn classifier (``Pipeline``, ``GridSearchCV``, ``clone``, pickle) and a
+    ``skorch.NeuralNetClassifier`` (callbacks, ``history``, ``module__*``,
+    ``optimizer__*`` and ``callbacks__*`` parameters).
+
+    Parameters
+    ----------
+    model : str or path-like, default="all-MiniLM-L6-v2"
+        The pretrained encoder: a registered ``encoders`` plugin name, a local
+        Hugging Face (or sentence-transformers) model folder, or a Hugging Face hub
+        name (tried from the local cache, then online).
+    max_length : int, default=128
+        Word pieces per text, special tokens included; longer texts are truncated.
+        At most what the model supports (512 for BERT).
+    module : torch.nn.Module class, default=TransformerNet
+        The network; it must return logits. ``model_name_or_path``,
+        ``local_files_only`` and ``output_dim`` are filled in at fit time. Set its
+        arguments with ``module__<name>``, e.g. ``module__pooling="cls"`` or
+        ``module__dropout=0.2``.
+    criterion : torch loss class, default=torch.nn.CrossEntropyLoss
+        Training loss; with ``CrossEntropyLoss`` ``predict_proba`` applies a softmax.
+    optimizer : torch optimizer class, default=torch.optim.AdamW
+        Its arguments are set with ``optimizer__<name>``. By default
+        ``optimizer__weight_decay=0.01`` and ``optimizer__param_groups`` sets the
+        weight decay of biases and normalisation weights (parameter names matching
+        ``*bias`` or ``*[Nn]orm.weight``) to 0. Adam and AdamW use their fused
+        kernel where the device has one, as transformers' ``Trainer`` does (unless
+        ``optimizer__fused`` or ``optimizer__foreach`` is set).
+    lr : float, default=5e-5
+        Peak learning rate, reached at the end of the warmup.
+    max_epochs : int, default=3
+        Passes over the training data.
+    batch_size : int, default=8
+        Texts per batch, for training and prediction.
+    warmup_steps : int or float, default=500
+        Batches over which the learning rate rises linearly from 0 to ``lr``. A float
+        in ``[0, 1)`` is a share of all training batches (e.g. ``0.1``). When the
+        warmup covers the whole training run (small data), an ``EmotionWarning``
+        says so.
+    lr_schedule : {"linear", "cosine", "constant"} or None, default="linear"
+        Learning rate after the warmup: linear or cosine decay to 0 at the last batch,
+        or constant (transformers' ``get_*_schedule_with_warmup``, run by skorch's
+        ``LRScheduler`` every batch). ``None``: constant ``lr``, no warmup.
+    max_grad_norm : float or None, default=1.0
+        Clip the gradient norm to this value before each step
+        (``skorch.callbacks.GradientNormClipping``); ``None`` disables clipping.
+    train_split : "auto", callable or None, default="auto"
+        The internal train/validation split. ``"auto"`` holds out a stratified
+        ``validation_fraction`` when ``early_stopping=True`` and trains on everything
+        otherwise.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss, as in scikit-learn.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the head's initialisation, dropout, batch shuffling and the validation
+        split; with an int, two fits on the same data give identical results on CPU.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data, stop when the validation loss
+        has not improved for ``n_iter_no_change`` epochs and keep the best epoch's
+        weights. Off by default: the recipe trains for only 3 epochs, and the
+        learning-rate schedule already ends at 0.
+    validation_fraction : float, default=0.1
+        Share of the training data held out for early stopping.
+    n_iter_no_change : int, default=2
+        Patience of early stopping, in epochs.
+    device : str, torch.device or None, default="auto"
+        ``"auto"`` trains on CUDA, then MPS, then CPU, whichever is available
+        (resolved when used; the parameter stays ``"auto"``). Fine-tuning on a CPU
+        is slow: about 50 texts per second for MiniLM on two cores.
+    verbose : int, default=1
+        ``0`` prints nothing; ``1`` one line per epoch.
+    progress_bar : bool or "auto", default="auto"
+        Per-epoch progress bar over the batches; ``"auto"``: when ``verbose > 0`` and
+        there are at least 1000 training texts.
+    threshold : float, default=0.5
+        Multi-label only: ``predict`` returns the labels whose probability is at least
+        this value.
+    classes : array-like or None, default=None
+        All class labels, when ``y`` might not contain every one of them
+        (multi-label: the names of the label columns).
+    **kwargs : dict
+        Further skorch parameters: ``module__*``, ``optimizer__*``, ``callbacks``,
+        ``callbacks__*``, ``iterator_train__*``, ``warm_start``, ... Training batches
+        are shuffled unless ``iterator_train__shuffle=False``; a custom
+        ``iterator_train__collate_fn``/``iterator_valid__collate_fn`` replaces the
+        built-in tokenisation.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels, in the order of the ``predict_proba`` columns (multi-label: the
+        label columns).
+    multilabel_ : bool
+        Whether ``y`` was a multi-label indicator matrix.
+    tokenizer_ : transformers.PreTrainedTokenizerBase
+        The model's tokenizer (fast when available).
+    model_path_ : str
+        Where the weights were loaded from: a local folder, or the hub name.
+    n_features_in_ : int
+        Always 1 (one column of text).
+    label_encoder_ : sklearn.preprocessing.LabelEncoder
+        Maps labels to the module's output indices.
+    class_weight_ : ndarray of shape (n_classes,) or None
+        The class weights given to the criterion.
+    module_ : TransformerNet
+        The fine-tuned network.
+    history_ : skorch.History
+        Per-epoch losses and timings; the learning rate of every training batch is in
+        ``history[:, "batches", :, "event_lr"]``.
+
+    See Also
+    --------
+    sklearn_emotion.nn.TransformerNet : The default network.
+    sklearn_emotion.vectorizers.BertVectorizer : Frozen embeddings from the same models.
+    FeedForwardClassifier : A fast head over frozen sentence embeddings.
+
+    Notes
+    -----
+    The learning rate of 5e-5 is the default of transformers' ``Trainer`` that the
+    recipe runs with. With only 3 epochs, the smaller 2e-5 often used for BERT-base
+    leaves a 6-layer model such as MiniLM under-trained; grid-search ``lr`` over
+    ``[2e-5, 5e-5]`` when there is time.
+
+    Texts are tokenised batch by batch and padded to the longest text of each batch
+    (dynamic padding), never to ``max_length``. ``warmup_steps=500`` assumes a data
+    set of thousands of texts; on small data use a fraction such as ``0.1``.
+
+    ``y`` holds one label per text, or a 2-D indicator matrix of 0/1 for
+    multi-label data (such as GoEmotions with ``multilabel=True``): the loss then
+    becomes ``BCEWithLogitsLoss``, ``predict_proba`` gives one sigmoid probability
+    per label and ``predict`` the indicator matrix at ``threshold``.
+
+    A fitted classifier pickles with its weights and tokenizer, so it loads and
+    predicts without the original model folder. The pickle also holds the AdamW
+    state (about twice the model's size), which ``warm_start`` needs.
+
+    Examples
+    --------
+    >>> from sklearn_emotion.estimators import TransformerClassifier
+    >>> clf = TransformerClassifier(max_length=64, random_state=0, verbose=0)
+    >>> clf.set_params(lr=2e-5, module__pooling="cls").lr  # nothing is loaded yet
+    2e-05
+    >>> clf.get_params()["optimizer__weight_decay"]
+    0.01
+    >>> X = ["I love this so much!", "This is terrible.", "What a lovely day", "I hate it"]
+    >>> y = ["joy", "anger", "joy", "anger"]
+    >>> _ = clf.set_params(max_epochs=10, warmup_steps=0.1).fit(X, y)  # doctest: +SKIP
+    >>> clf.predict(["so happy today"])  # doctest: +SKIP
+    array(['joy'], dtype='<U5')
+    """
+
+    _parameter_constraints: dict = {
+        **_EmotionNetMixin._parameter_constraints,
+        "model": [str, os.PathLike],
+        "max_length": [Interval(Integral, 2, None, closed="left")],
+        "warmup_steps": [
+            Interval(Integral, 0, None, closed="left"),
+            Interval(Real, 0, 1, closed="left"),
+        ],
+        "lr_schedule": [StrOptions({"linear", "cosine", "constant"}), None],
+        "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+    }
+
+    def __init__(
+        self,
+        model="all-MiniLM-L6-v2",
+        *,
+        max_length=128,
+        module=TransformerNet,
+        criterion=torch.nn.CrossEntropyLoss,
+        optimizer=torch.optim.AdamW,
+        lr=5e-5,
+        max_epochs=3,
+        batch_size=8,
+        warmup_steps=500,
+        lr_schedule="linear",
+        max_grad_norm=1.0,
+        train_split="auto",
+        class_weight=None,
+        random_state=None,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=2,
+        device="auto",
+        verbose=1,
+        progress_bar="auto",
+        threshold=0.5,
+        classes=None,
+        **kwargs,
+    ):
+        kwargs.setdefault("optimizer__weight_decay", 0.01)
+        kwargs.setdefault("optimizer__param_groups", _default_param_groups())
+        super().__init__(
+            module,
+            criterion=criterion,
+            optimizer=optimizer,
+            lr=lr,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            train_split=train_split,
+            device=device,
+            verbose=verbose,
+            classes=classes,
+            **kwargs,
+        )
+        self.model = model
+        self.max_length = max_length
+        self.warmup_steps = warmup_steps
+        self.lr_schedule = lr_schedule
+        self.max_grad_norm = max_grad_norm
+        self.class_weight = class_weight
+        self.random_state = random_state
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.progress_bar = progress_bar
+        self.threshold = threshold
+
+    # ------------------------------------------------------------ input, model
+    def _validate_input(self, X, y="no_validation", *, reset):
+        """Texts as a 1-D object array (skorch indexes it per sample); y by the base class."""
+        only_X = isinstance(y, str) and y == "no_validation"
+        if not only_X:
+            # first: validating y alone resets feature_names_in_, which X then sets
+            y = self._validate_target(y)
+        texts = np.asarray(self._validate_texts(X, reset=reset), dtype=object)
+        if only_X:
+            return texts
+        check_consistent_length(texts, y)
+        return texts, y
+
+    def initialize(self):
+        """Load the tokenizer and resolve the model folder, then build the net."""
+        self._load_pretrained()
+        return super().initialize()
+
+    def _load_pretrained(self):
+        name = type(self).__name__
+        transformers = import_optional("transformers", feature=name)
+
+        def loader(location, local_files_only):
+            location = _transformer_folder(location)
+            tokenizer = transformers.AutoTokenizer.from_pretrained(
+                location, local_files_only=local_files_only
+            )
+            config = transformers.AutoConfig.from_pretrained(
+                location, local_files_only=local_files_only
+            )
+            return location, local_files_only, tokenizer, config
+
+        loaded = load_encoder(name, self.model, loader)
+        if not isinstance(loaded, tuple):
+            raise TypeError(
+                f"The encoders plugin {self.model!r} returned a {type(loaded).__name__}; "
+                f"{name} needs a Hugging Face model folder to fine-tune."
+            )
+        location, local_files_only, tokenizer, config = loaded
+        if tokenizer.pad_token_id is None:
+            raise ValueError(
+                f"{name}: the tokenizer of {self.model!r} has no padding token, which "
+                "batching texts of different lengths needs. Use an encoder model "
+                "(BERT, RoBERTa, MiniLM, ...) or save a tokenizer with a pad_token."
+            )
+        limit = getattr(config, "max_position_embeddings", None)
+        if limit is not None and self.max_length > limit:
+            raise ValueError(
+                f"{name} got max_length={self.max_length}, but {self.model!r} handles "
+                f"at most {limit} tokens; set max_length <= {limit}."
+            )
+        self.tokenizer_ = tokenizer
+        self.model_path_ = str(location)
+        self._local_files_only_ = bool(local_files_only)
+
+    def _inferred_module_params(self) -> dict:
+        params = super()._inferred_module_params()
+        params.pop("input_dim", None)  # the module reads token ids, not features
+        if params and hasattr(self, "model_path_"):
+            params["model_name_or_path"] = self.model_path_
+            params["local_files_only"] = self._local_files_only_
+        return params
+
+    # ------------------------------------------------------------ skorch hooks
+    def initialize_optimizer(self, triggered_directly=None):
+        """Build the optimizer; Adam and AdamW use their fused kernel when they can.
+
+        transformers' Trainer does the same: on a CPU one fused AdamW step over MiniLM
+        takes about a sixth of the time of the default (foreach) one, a quarter of
+        the training time. ``optimizer__fused`` or ``optimizer__foreach`` decide instead.
+        """
+        if triggered_directly is not None:  # skorch's deprecated argument
+            return super().initialize_optimizer(triggered_directly)
+        named_parameters = self.get_all_learnable_params()
+        args, kwargs = self.get_params_for_optimizer("optimizer", named_parameters)
+        fusable = self.optimizer in (torch.optim.Adam, torch.optim.AdamW)
+        if fusable and not {"fused", "foreach"} & set(kwargs):
+            groups = [dict(group) for group in args[0]]  # the optimizer adds its defaults
+            try:
+                self.optimizer_ = self.optimizer(groups, *args[1:], fused=True, **kwargs)
+                return self
+            except (RuntimeError, TypeError, ValueError):
+                pass  # no fused kernel for this device or torch version
+        self.optimizer_ = self.optimizer(*args, **kwargs)
+        return self
+
+    @property
+    def _default_callbacks(self):
+        callbacks = list(super()._default_callbacks)
+        extra = []
+        if self.lr_schedule is not None:
+            extra.append((
+                "lr_scheduler",
+                _WarmupLRScheduler(lr_schedule=self.lr_schedule, warmup_steps=self.warmup_steps),
+            ))
+        if self.max_grad_norm is not None:
+            extra.append(("gradient_clipping", GradientNormClipping(self.max_grad_norm)))
+        names = [name for name, _ in callbacks]
+        at = names.index("print_log") if "print_log" in names else len(callbacks)
+        return callbacks[:at] + extra + callbacks[at:]
+
+    def get_iterator(self, dataset, training=False):
+        # Each batch is tokenised and padded to its own longest text by a collate_fn,
+        # unless the user passes iterator_*__collate_fn. Training batches are
+        # shuffled by default, as in the other estimators.
+        prefix = "iterator_train" if training else "iterator_valid"
+        if getattr(self, prefix) is not DataLoader:
+            return super().get_iterator(dataset, training=training)
+        kwargs = self.get_params_for(prefix)
+        kwargs.setdefault("collate_fn", _TextCollator(self.tokenizer_, self.max_length))
+        kwargs.setdefault("batch_size", self.batch_size)
+        if training:
+            kwargs.setdefault("shuffle", True)
+        if kwargs["batch_size"] == -1:
+            kwargs["batch_size"] = len(dataset)
+        return DataLoader(dataset, **kwargs)
