@@ -10,7 +10,9 @@ from .exceptions import MissingDependencyError
 __all__ = ["import_optional"]
 
 
-def import_optional(name: str, *, extra: str | None = None, feature: str | None = None) -> ModuleType:
+def import_optional(
+    name: str, *, extra: str | None = None, feature: str | None = None
+) -> ModuleType:
     """Import module ``name`` or raise :class:`MissingDependencyError`.
 
     Parameters

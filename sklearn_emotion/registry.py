@@ -114,7 +114,9 @@ def available(kind: str | None = None) -> list[str] | dict[str, list[str]]:
     return found
 
 
-def _unknown_name_error(kind: str, name: str, plugins: list[Plugin], hint: str = "") -> PluginNotFoundError:
+def _unknown_name_error(
+    kind: str, name: str, plugins: list[Plugin], hint: str = ""
+) -> PluginNotFoundError:
     names = [p.name for p in plugins]
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
     suggestion = f" Did you mean {close[0]!r}?" if close else ""
@@ -218,7 +220,8 @@ def resolve(kind: str, name: str, *, allow_hub: bool = True) -> Resource:
             location = Path(location)
             if not location.exists():
                 raise PluginLoadError(
-                    f"The {kind} plugin {name!r} points at {str(location)!r}, which does not exist; "
+                    f"The {kind} plugin {name!r} points at {str(location)!r}, which does not "
+                    "exist; "
                     "reinstall the plugin package."
                 )
         return Resource("plugin", location, name)
@@ -227,5 +230,6 @@ def resolve(kind: str, name: str, *, allow_hub: bool = True) -> Resource:
         return Resource("path", path, name)
     if _looks_like_path(name) or not allow_hub:
         hint = "" if allow_hub else "; hub names are not allowed here"
-        raise _unknown_name_error(kind, name, plugins, hint=f", or pass an existing local path{hint}")
+        hint = f", or pass an existing local path{hint}"
+        raise _unknown_name_error(kind, name, plugins, hint=hint)
     return Resource("hub", name, name)

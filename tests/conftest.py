@@ -12,15 +12,19 @@ import pytest
 # No machine here reaches a model hub: fail fast instead of retrying for a minute.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-SHARED_DATA = Path(os.environ.get("SKLEARN_EMOTION_SHARED_DATA", Path(__file__).parents[2] / "shared" / "data"))
+SHARED_DATA = Path(
+    os.environ.get("SKLEARN_EMOTION_SHARED_DATA", Path(__file__).parents[2] / "shared" / "data")
+)
 DAIR_PATH = SHARED_DATA / "dair_emotion"
 GOEMOTIONS_PATH = SHARED_DATA / "goemotions"
 
 glove_installed = importlib.util.find_spec("sklearn_emotion_glove") is not None
 minilm_installed = importlib.util.find_spec("sklearn_emotion_minilm") is not None
 
-requires_glove = pytest.mark.skipif(not glove_installed, reason="plugin sklearn-emotion-glove-6b-50d not installed")
-requires_minilm = pytest.mark.skipif(not minilm_installed, reason="plugin sklearn-emotion-minilm not installed")
+requires_glove = pytest.mark.skipif(
+    not glove_installed, reason="plugin sklearn-emotion-glove-6b-50d not installed")
+requires_minilm = pytest.mark.skipif(
+    not minilm_installed, reason="plugin sklearn-emotion-minilm not installed")
 requires_dair = pytest.mark.skipif(not DAIR_PATH.exists(), reason=f"{DAIR_PATH} not present")
 
 

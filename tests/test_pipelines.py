@@ -32,13 +32,15 @@ def _head():
 
 PIPELINES = {
     "glove-mean": pytest.param(
-        lambda: make_pipeline(TextCleaner(), WordVectorizer("glove-6b-50d", pooling="mean"), _head()),
+        lambda: make_pipeline(TextCleaner(), WordVectorizer("glove-6b-50d", pooling="mean"),
+                              _head()),
         marks=requires_glove, id="glove-mean"),
     "glove-max": pytest.param(
         lambda: make_pipeline(WordVectorizer("glove-6b-50d", pooling="max"), _head()),
         marks=requires_glove, id="glove-max"),
     "fasttext-trained": pytest.param(
-        lambda: make_pipeline(TextCleaner(), WordVectorizer("fasttext", vector_size=32, random_state=0),
+        lambda: make_pipeline(TextCleaner(),
+                              WordVectorizer("fasttext", vector_size=32, random_state=0),
                               _head()),
         id="fasttext-trained"),
     "minilm-sentence": pytest.param(
@@ -66,7 +68,9 @@ def fitted(goemotions_slice):
 
 
 @pytest.mark.parametrize("factory", PIPELINES.values())
-def test_fit_predict_clone_and_joblib_round_trip(factory, fitted, goemotions_slice, tmp_path, request):
+def test_fit_predict_clone_and_joblib_round_trip(
+    factory, fitted, goemotions_slice, tmp_path, request
+):
     name = request.node.callspec.id
     _, _, X_test, y_test = goemotions_slice
     model = fitted(name, factory)
@@ -89,9 +93,12 @@ def test_fit_predict_clone_and_joblib_round_trip(factory, fitted, goemotions_sli
         "import joblib, json, sys; "
         f"m = joblib.load({str(path)!r}); "
         f"X = json.load(open({str(texts)!r})); "
-        "json.dump({'pred': m.predict(X).tolist(), 'proba': m.predict_proba(X).tolist()}, sys.stdout)"
+        "json.dump({'pred': m.predict(X).tolist(), 'proba': m.predict_proba(X).tolist()}, "
+        "sys.stdout)"
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
     fresh = json.loads(result.stdout)
     assert fresh["pred"] == predictions.tolist()
     np.testing.assert_allclose(fresh["proba"], proba, rtol=1e-5, atol=1e-6)
@@ -108,7 +115,8 @@ def test_sentence_pipeline_beats_chance_on_real_data(fitted, goemotions_slice):
 @pytest.mark.parametrize("factory, param, values", [
     pytest.param(PIPELINES["glove-mean"].values[0], "wordvectorizer__pooling", ["mean", "max"],
                  marks=requires_glove, id="glove-pooling"),
-    pytest.param(PIPELINES["minilm-sentence"].values[0], "feedforwardclassifier__module__hidden_dims",
+    pytest.param(PIPELINES["minilm-sentence"].values[0],
+                 "feedforwardclassifier__module__hidden_dims",
                  [(32,), (128,)], marks=[requires_minilm, pytest.mark.slow], id="minilm-hidden"),
 ])
 def test_grid_search_cv2(factory, param, values, goemotions_slice):

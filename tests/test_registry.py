@@ -22,7 +22,8 @@ def fake_entry_points(monkeypatch, tmp_path):
         ],
         "sklearn_emotion.estimators": [
             EntryPoint("Zeta", "sklearn.dummy:DummyClassifier", "sklearn_emotion.estimators"),
-            EntryPoint("Alpha", "sklearn.linear_model:LogisticRegression", "sklearn_emotion.estimators"),
+            EntryPoint("Alpha", "sklearn.linear_model:LogisticRegression",
+                       "sklearn_emotion.estimators"),
         ],
     }
     monkeypatch.setattr(registry, "_entry_points", lambda group: table.get(group, []))
@@ -61,7 +62,8 @@ def test_unknown_name_lists_installed_and_suggests(fake_entry_points):
 
 
 def test_load_failure_is_wrapped(fake_entry_points):
-    with pytest.raises(PluginLoadError, match="Failed to load vectors plugin .*broken.*ModuleNotFoundError"):
+    match = "Failed to load vectors plugin .*broken.*ModuleNotFoundError"
+    with pytest.raises(PluginLoadError, match=match):
         registry.load("vectors", "broken")
 
 

@@ -98,7 +98,9 @@ def check_texts(X, *, name: str, allow_empty_strings: bool = True) -> list[str]:
             )
         X = X[:, 0]
     if isinstance(X, np.ndarray) and X.ndim != 1:
-        raise ValueError(f"{name} expects a 1-D sequence of texts; got an array of shape {X.shape}.")
+        raise ValueError(
+            f"{name} expects a 1-D sequence of texts; got an array of shape {X.shape}."
+        )
     try:
         texts = list(X)
     except TypeError:
