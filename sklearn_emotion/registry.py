@@ -229,7 +229,8 @@ def resolve(kind: str, name: str, *, allow_hub: bool = True) -> Resource:
     if path.exists():
         return Resource("path", path, name)
     if _looks_like_path(name) or not allow_hub:
-        hint = "" if allow_hub else "; hub names are not allowed here"
-        hint = f", or pass an existing local path{hint}"
-        raise _unknown_name_error(kind, name, plugins, hint=hint)
+        no_hub = "" if allow_hub else "; hub names are not allowed here"
+        raise _unknown_name_error(
+            kind, name, plugins, hint=f", or pass an existing local path{no_hub}"
+        )
     return Resource("hub", name, name)
