@@ -19,8 +19,7 @@ from ..exceptions import EmotionWarning
 from ..nn import TransformerNet
 from ..text._base import _RawTextMixin
 from ..utils._validation import Interval, StrOptions
-from ..vectorizers._base import load_encoder
-from ..vectorizers._bert import _transformer_folder
+from ..utils._hf import load_encoder, transformer_folder
 from ._base import _EmotionNetMixin
 
 __all__ = ["TransformerClassifier"]
@@ -378,7 +377,7 @@ class TransformerClassifier(_RawTextMixin, _EmotionNetMixin, NeuralNetClassifier
         transformers = import_optional("transformers", feature=name)
 
         def loader(location, local_files_only):
-            location = _transformer_folder(location)
+            location = transformer_folder(location)
             tokenizer = transformers.AutoTokenizer.from_pretrained(
                 location, local_files_only=local_files_only
             )

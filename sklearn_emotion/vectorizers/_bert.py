@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import os
 import warnings
 from numbers import Integral
-from pathlib import Path
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
@@ -18,20 +16,9 @@ from ..text._base import _RawTextMixin
 from ..utils._progress import show_progress
 from ..utils._torch import resolve_device
 from ..utils._validation import Interval, StrOptions, validate_params
-from ._base import load_encoder
+from ..utils._hf import load_encoder, transformer_folder
 
 __all__ = ["BertVectorizer"]
-
-
-def _transformer_folder(location: str) -> str:
-    """The Hugging Face model folder inside a sentence-transformers folder, if nested."""
-    path = Path(location)
-    modules = path / "modules.json"
-    if path.is_dir() and not (path / "config.json").exists() and modules.exists():
-        for module in json.loads(modules.read_text()):
-            if module.get("type", "").endswith("Transformer"):
-                return str(path / module.get("path", ""))
-    return location
 
 
 class BertVectorizer(
@@ -147,7 +134,7 @@ class BertVectorizer(
         self.device_ = resolve_device(self.device)
 
         def loader(location, local_files_only):
-            location = _transformer_folder(location)
+            location = transformer_folder(location)
             tokenizer = transformers.AutoTokenizer.from_pretrained(
                 location, local_files_only=local_files_only
             )

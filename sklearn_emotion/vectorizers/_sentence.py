@@ -14,7 +14,7 @@ from ..text._base import _RawTextMixin
 from ..utils._progress import show_progress
 from ..utils._torch import resolve_device
 from ..utils._validation import Interval, StrOptions, validate_params
-from ._base import load_encoder
+from ..utils._hf import load_encoder
 
 __all__ = ["SentenceVectorizer"]
 

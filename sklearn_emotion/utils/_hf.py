@@ -1,14 +1,18 @@
-"""Private helpers shared by the model-backed vectorizers (sentence-transformers, BERT)."""
+"""Loading Hugging Face / sentence-transformers models by plugin name, local folder or hub name.
+
+Shared by the model-backed vectorizers and by TransformerClassifier.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Callable
 
 from .. import registry
 from ..exceptions import PluginLoadError
 
-__all__ = ["load_encoder"]
+__all__ = ["load_encoder", "transformer_folder"]
 
 
 def _first_line(exc: BaseException) -> str:
@@ -55,3 +59,14 @@ def load_encoder(owner: str, model, loader: Callable[[str, bool], Any]) -> Any:
         raise PluginLoadError(
             f"{owner} could not load the model from {where}: {type(exc).__name__}: {exc}"
         ) from exc
+
+
+def transformer_folder(location: str) -> str:
+    """The Hugging Face model folder inside a sentence-transformers folder, if nested."""
+    path = Path(location)
+    modules = path / "modules.json"
+    if path.is_dir() and not (path / "config.json").exists() and modules.exists():
+        for module in json.loads(modules.read_text()):
+            if module.get("type", "").endswith("Transformer"):
+                return str(path / module.get("path", ""))
+    return location
