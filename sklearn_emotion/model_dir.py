@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Iterator, NamedTuple
 
 from .exceptions import DataNotFoundError, InvalidInputError
+from .utils._io import atomic_path, current_umask
 
 __all__ = [
     "MODEL_FILE",
@@ -101,28 +102,10 @@ def check_replaceable(path: str | os.PathLike) -> None:
         )
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def default_file_mode() -> int:
-    """The mode a new file gets from ``open`` (0o666 less the umask).
-
-    Temporary files made by :mod:`tempfile` are private (0o600); files renamed into
-    place get this mode back, so others can read a shared model as usual.
-    """
-    return 0o666 & ~_umask()
-
-
 def _write_file(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically, with the usual permissions (umask)."""
-    from .utils._io import atomic_path
-
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
-        os.chmod(tmp, default_file_mode())
 
 
 @contextlib.contextmanager
@@ -140,7 +123,7 @@ def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
         yield tmp
-        os.chmod(tmp, 0o777 & ~_umask())
+        os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes it private (0o700)
         if path.exists():
             old = path.with_name(f".{path.name}.old-{uuid.uuid4().hex[:8]}")
             os.replace(path, old)
@@ -234,7 +217,6 @@ def save_model_dir(
     card.setdefault("versions", library_versions())
     with atomic_dir(path) as tmp:
         joblib.dump(model, tmp / MODEL_FILE, compress=3)
-        os.chmod(tmp / MODEL_FILE, default_file_mode())
         files = [MODEL_FILE, CARD_FILE]
         if evaluation is not None:
             summary = evaluation.report.to_dict()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -52,7 +51,7 @@ def run_predict(args: argparse.Namespace) -> int:
 
     from .._data_io import PredictionWriter
     from ..exceptions import InvalidInputError
-    from ..model_dir import default_file_mode, load_model_dir
+    from ..model_dir import load_model_dir
     from ..utils._io import atomic_path
 
     err = make_console(stderr=True)
@@ -92,7 +91,6 @@ def run_predict(args: argparse.Namespace) -> int:
             with atomic_path(args.output) as tmp:
                 with open(tmp, "w", encoding="utf-8", newline="") as fh:
                     _, n = run(fh)
-                os.chmod(tmp, default_file_mode())
             err.print(f"Wrote {n} predictions ({fmt}) to [bold]{args.output}[/].")
         else:
             rows, n = run(sys.stdout)
