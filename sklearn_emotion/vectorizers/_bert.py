@@ -7,7 +7,7 @@ import warnings
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._optional import import_optional
@@ -17,12 +17,13 @@ from ..utils._progress import show_progress
 from ..utils._torch import resolve_device
 from ..utils._validation import Interval, StrOptions, validate_params
 from ..utils._hf import load_encoder, transformer_folder
+from ._features import _PrefixedFeaturesMixin
 
 __all__ = ["BertVectorizer"]
 
 
 class BertVectorizer(
-    ClassNamePrefixFeaturesOutMixin, _RawTextMixin, TransformerMixin, BaseEstimator
+    _PrefixedFeaturesMixin, _RawTextMixin, TransformerMixin, BaseEstimator
 ):
     """Contextual embeddings of raw texts from a BERT-family encoder (frozen).
 
@@ -169,11 +170,6 @@ class BertVectorizer(
         self.n_layers_ = n_layers
         self.n_features_out_ = int(config.hidden_size)
         return self
-
-    @property
-    def _n_features_out(self):
-        """Used by ClassNamePrefixFeaturesOutMixin.get_feature_names_out."""
-        return self.n_features_out_
 
     def _encode_inputs(self, texts: list[str]):
         """Word-piece ids (truncated) per text, and how many texts were truncated."""

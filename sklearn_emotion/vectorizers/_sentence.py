@@ -6,7 +6,7 @@ import os
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._optional import import_optional
@@ -15,12 +15,13 @@ from ..utils._progress import show_progress
 from ..utils._torch import resolve_device
 from ..utils._validation import Interval, StrOptions, validate_params
 from ..utils._hf import load_encoder
+from ._features import _PrefixedFeaturesMixin
 
 __all__ = ["SentenceVectorizer"]
 
 
 class SentenceVectorizer(
-    ClassNamePrefixFeaturesOutMixin, _RawTextMixin, TransformerMixin, BaseEstimator
+    _PrefixedFeaturesMixin, _RawTextMixin, TransformerMixin, BaseEstimator
 ):
     """Sentence embeddings from a sentence-transformers model (frozen, no training).
 
@@ -133,11 +134,6 @@ class SentenceVectorizer(
         dim = dim or encoder.get_sentence_embedding_dimension
         self.n_features_out_ = int(dim())
         return self
-
-    @property
-    def _n_features_out(self):
-        """Used by ClassNamePrefixFeaturesOutMixin.get_feature_names_out."""
-        return self.n_features_out_
 
     def transform(self, X):
         """Encode each text.

@@ -8,7 +8,7 @@ from numbers import Integral
 
 import numpy as np
 from sklearn import get_config
-from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
@@ -17,6 +17,7 @@ from ..exceptions import EmotionWarning
 from ..text._base import _RawTextMixin
 from ..text._tokenize import tokenize
 from ..utils._validation import Interval, StrOptions, validate_params
+from ._features import _PrefixedFeaturesMixin
 from ._keyed_vectors import TRAINABLE, load_vectors, train_vectors
 
 __all__ = ["WordVectorizer"]
@@ -26,7 +27,7 @@ _CHUNK = 2048  # texts gathered at a time: bounds the temporary (tokens x dim) a
 
 
 class WordVectorizer(
-    ClassNamePrefixFeaturesOutMixin, _RawTextMixin, TransformerMixin, BaseEstimator
+    _PrefixedFeaturesMixin, _RawTextMixin, TransformerMixin, BaseEstimator
 ):
     """Word embeddings (GloVe, word2vec, fastText) of raw texts, pooled or as sequences.
 
@@ -239,11 +240,6 @@ class WordVectorizer(
         if self.pooling == "ids":
             self._build_id_vocabulary(texts)
         return self
-
-    @property
-    def _n_features_out(self):
-        """Used by ClassNamePrefixFeaturesOutMixin.get_feature_names_out."""
-        return self.n_features_out_
 
     def transform(self, X):
         """Embed each text.
