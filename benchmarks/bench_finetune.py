@@ -1,4 +1,4 @@
-"""Fine-tuning MiniLM on dair-ai emotion: TransformerClassifier against transformers' Trainer.
+"""Fine-tuning MiniLM on emotion data: TransformerClassifier against transformers' Trainer.
 
 Both sides run the BERT fine-tuning recipe of the reference article (AdamW, 3 epochs,
 batch 8, learning rate 5e-5, weight decay 0.01 except biases and LayerNorm weights,
@@ -9,6 +9,14 @@ the same training texts, with the same seed and the same number of CPU threads:
 - ``transformers Trainer``: ``AutoModelForSequenceClassification`` + ``Trainer`` +
   ``DataCollatorWithPadding``, as the article's example 2 does (it needs ``accelerate``).
 
+Datasets (``--dataset``): ``dair`` (dair-ai emotion, 6 classes, read from ``--data``),
+``goemotions-ekman`` (GoEmotions single-label rows, Ekman's 6 emotions plus neutral, bundled)
+and ``goemotions-multilabel`` (all GoEmotions rows, the 28 original labels as an indicator
+matrix: sigmoid outputs, accuracy is subset accuracy at threshold 0.5). ``--save-proba DIR``
+writes ``dev_proba.npy`` and ``test_proba.npy`` of the sklearn-emotion model for GoEmotions
+(rows in ``load_goemotions`` order), so ``bench_multilabel.py --proba DIR`` can tune
+per-label thresholds on them.
+
 It reports test accuracy and macro-F1, training and prediction times, and the time
 ratio, and writes ``benchmarks/results/finetune_<date>_<n>.json`` and ``.md``. The
 seeds cannot make the two runs identical (the head initialisation and the batch order
@@ -18,6 +26,7 @@ Usage::
 
     python benchmarks/bench_finetune.py --data ../shared/data/dair_emotion
     python benchmarks/bench_finetune.py --max-train 1000 --epochs 1 --threads 1  # a slice
+    python benchmarks/bench_finetune.py --dataset goemotions-ekman --device cuda
 
 A full run (16,000 texts, 3 epochs) takes about 17 minutes per side on two CPU cores.
 """
@@ -39,12 +48,22 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parents[1] / "shared" / "data" / "dair_emotion"
 RECIPE = {"lr": 5e-5, "batch_size": 8, "weight_decay": 0.01, "max_grad_norm": 1.0}
+DATASETS = {
+    "dair": "dair-ai emotion",
+    "goemotions-ekman": "GoEmotions (Ekman, single-label)",
+    "goemotions-multilabel": "GoEmotions (28 labels, multi-label)",
+}
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dataset", choices=sorted(DATASETS), default="dair")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
                         help="folder with the dair-ai emotion train/test files")
+    parser.add_argument("--device", default="cpu",
+                        help="torch device for both sides: cpu, cuda or auto")
+    parser.add_argument("--save-proba", type=Path, default=None,
+                        help="GoEmotions only: write dev_proba.npy and test_proba.npy here")
     parser.add_argument("--model", default="all-MiniLM-L6-v2",
                         help="encoder plugin name or local model folder")
     parser.add_argument("--max-train", type=int, default=None,
@@ -52,6 +71,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--max-test", type=int, default=None,
                         help="evaluate on the first N test texts (default: all 2000)")
     parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--lr", type=float, default=RECIPE["lr"])
+    parser.add_argument("--batch-size", type=int, default=RECIPE["batch_size"])
     parser.add_argument("--warmup-steps", type=float, default=500,
                         help="warmup batches; a value below 1 is a share of all batches")
     parser.add_argument("--max-length", type=int, default=128)
@@ -67,11 +88,21 @@ def parse_args(argv=None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def load_data(args):
-    from sklearn_emotion.datasets import load_dair_emotion
+def load_split(args, subset):
+    """Texts and targets of one official split of ``args.dataset``."""
+    from sklearn_emotion.datasets import load_dair_emotion, load_goemotions
 
-    X_train, y_train = load_dair_emotion(args.data, subset="train", return_X_y=True)
-    X_test, y_test = load_dair_emotion(args.data, subset="test", return_X_y=True)
+    if args.dataset == "dair":
+        subset = {"validation": "val"}.get(subset, subset)
+        return load_dair_emotion(args.data, subset=subset, return_X_y=True)
+    if args.dataset == "goemotions-ekman":
+        return load_goemotions(subset, labels="ekman", return_X_y=True)
+    return load_goemotions(subset, labels="original", multilabel=True, return_X_y=True)
+
+
+def load_data(args):
+    X_train, y_train = load_split(args, "train")
+    X_test, y_test = load_split(args, "test")
     X_train, y_train = np.asarray(X_train, dtype=object), np.asarray(y_train)
     if args.max_train is not None and args.max_train < len(X_train):
         keep = np.sort(np.random.RandomState(args.seed).permutation(len(X_train))[: args.max_train])
@@ -87,6 +118,7 @@ def warmup_steps(args):
 def scores(y_true, y_pred) -> dict:
     from sklearn.metrics import accuracy_score, f1_score
 
+    # multi-label: subset accuracy and macro-F1 over the label columns, both at 0.5
     return {
         "accuracy": round(float(accuracy_score(y_true, y_pred)), 4),
         "macro_f1": round(float(f1_score(y_true, y_pred, average="macro")), 4),
@@ -103,9 +135,11 @@ def run_sklearn_emotion(args, pooling, X_train, y_train, X_test, y_test) -> dict
         model=args.model,
         max_length=args.max_length,
         max_epochs=args.epochs,
+        lr=args.lr,
+        batch_size=args.batch_size,
         warmup_steps=warmup_steps(args),
         random_state=args.seed,
-        device="cpu",
+        device=args.device,
         verbose=1,
         **params,
     )
@@ -115,9 +149,22 @@ def run_sklearn_emotion(args, pooling, X_train, y_train, X_test, y_test) -> dict
     start = time.perf_counter()
     y_pred = clf.predict(X_test)
     predict_s = time.perf_counter() - start
+    if args.save_proba is not None:
+        save_probabilities(args, clf, X_test)
     pooling = clf.module_.pooling
     return {"fit_s": round(fit_s, 1), "predict_s": round(predict_s, 1), "pooling": pooling,
             **scores(y_test, y_pred)}
+
+
+def save_probabilities(args, clf, X_test) -> None:
+    """Write the model's dev and test probabilities for threshold tuning elsewhere."""
+    if args.dataset == "dair":
+        raise SystemExit("--save-proba is for the GoEmotions datasets")
+    args.save_proba.mkdir(parents=True, exist_ok=True)
+    X_dev, _ = load_split(args, "validation")
+    np.save(args.save_proba / "dev_proba.npy", clf.predict_proba(list(X_dev)))
+    np.save(args.save_proba / "test_proba.npy", clf.predict_proba(X_test))
+    (args.save_proba / "classes.json").write_text(json.dumps(np.asarray(clf.classes_).tolist()))
 
 
 class _Encoded:
@@ -132,7 +179,8 @@ class _Encoded:
     def __getitem__(self, i):
         item = {key: values[i] for key, values in self.encodings.items()}
         if self.labels is not None:
-            item["labels"] = int(self.labels[i])
+            label = self.labels[i]
+            item["labels"] = label if np.ndim(label) else int(label)
         return item
 
 
@@ -149,7 +197,8 @@ def run_trainer(args, X_train, y_train, X_test, y_test) -> dict:
     from sklearn_emotion import registry
 
     location = registry.resolve("encoders", args.model).location
-    classes = np.unique(y_train)
+    multilabel = np.ndim(y_train) == 2
+    classes = np.arange(y_train.shape[1]) if multilabel else np.unique(y_train)
     index = {label: i for i, label in enumerate(classes)}
     transformers.set_seed(args.seed)
     start = time.perf_counter()
@@ -159,19 +208,24 @@ def run_trainer(args, X_train, y_train, X_test, y_test) -> dict:
         num_labels=len(classes),
         id2label=dict(enumerate(classes.tolist())),
         label2id={label: i for i, label in enumerate(classes.tolist())},
+        problem_type="multi_label_classification" if multilabel else None,
     )
 
     def encode(texts):
         return tokenizer(list(texts), truncation=True, max_length=args.max_length)
 
-    train = _Encoded(encode(X_train), [index[label] for label in y_train])
+    if multilabel:
+        labels = np.asarray(y_train, dtype=np.float32)
+    else:
+        labels = [index[label] for label in y_train]
+    train = _Encoded(encode(X_train), labels)
     with tempfile.TemporaryDirectory() as output_dir:
         training_args = TrainingArguments(
             output_dir=output_dir,
             num_train_epochs=args.epochs,
-            per_device_train_batch_size=RECIPE["batch_size"],
-            per_device_eval_batch_size=RECIPE["batch_size"],
-            learning_rate=RECIPE["lr"],
+            per_device_train_batch_size=args.batch_size,
+            per_device_eval_batch_size=args.batch_size,
+            learning_rate=args.lr,
             warmup_steps=args.warmup_steps,
             weight_decay=RECIPE["weight_decay"],
             max_grad_norm=RECIPE["max_grad_norm"],
@@ -180,7 +234,7 @@ def run_trainer(args, X_train, y_train, X_test, y_test) -> dict:
             eval_strategy="no",
             logging_strategy="epoch",
             report_to="none",
-            use_cpu=True,
+            use_cpu=args.device == "cpu",
             disable_tqdm=True,
         )
         trainer = Trainer(
@@ -194,7 +248,11 @@ def run_trainer(args, X_train, y_train, X_test, y_test) -> dict:
         start = time.perf_counter()
         logits = trainer.predict(_Encoded(encode(X_test))).predictions
         predict_s = time.perf_counter() - start
-    y_pred = classes[np.asarray(logits).argmax(axis=1)]
+    logits = np.asarray(logits)
+    if multilabel:
+        y_pred = (logits >= 0).astype(np.int64)  # sigmoid(logit) >= 0.5
+    else:
+        y_pred = classes[logits.argmax(axis=1)]
     return {"fit_s": round(fit_s, 1), "predict_s": round(predict_s, 1), "pooling": "pooler",
             **scores(y_test, y_pred)}
 
@@ -232,6 +290,8 @@ def environment(args) -> dict:
 
     return {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "device": args.device,
+        "gpu": torch.cuda.get_device_name() if torch.cuda.is_available() else None,
         "machine": platform.machine(),
         "cpu_count": os.cpu_count(),
         "load_average_1min": load_average(),
@@ -259,7 +319,7 @@ def compare(ours, theirs) -> dict:
 def write_results(args, config, runs, env) -> Path:
     args.out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-    stem = args.out / f"finetune_{stamp}_{config['n_train']}"
+    stem = args.out / f"finetune_{config['dataset']}_{stamp}_{config['n_train']}"
     payload = {"benchmark": "bench_finetune", "config": config, "environment": env, "runs": runs}
     theirs = runs.get("trainer")
     if theirs is not None:
@@ -268,11 +328,12 @@ def write_results(args, config, runs, env) -> Path:
         }
     stem.with_suffix(".json").write_text(json.dumps(payload, indent=2) + "\n")
     lines = [
-        f"# Fine-tuning {config['model']} on dair-ai emotion ({env['date']})",
+        f"# Fine-tuning {config['model']} on {DATASETS[config['dataset']]} ({env['date']})",
         "",
         f"{config['n_train']} training texts, {config['n_test']} test texts, "
         f"{config['epochs']} epoch(s), warmup {config['warmup_steps']}, seed {config['seed']}, "
-        f"{env['torch_threads']} torch thread(s) on {env['cpu_count']} CPUs. Times are "
+        f"{env['torch_threads']} torch thread(s) on {env['cpu_count']} CPUs, device "
+        f"{env['device']} ({env['gpu'] or 'no GPU'}). Times are "
         "comparable only between runs that saw similar machine loads.",
         "",
         "| run | pooling | accuracy | macro-F1 | fit (s) | predict (s) | 1-min load |",
@@ -304,11 +365,13 @@ def main(argv=None) -> int:
     if args.threads is not None:
         torch.set_num_threads(args.threads)
     X_train, y_train, X_test, y_test = load_data(args)
-    n_batches = math.ceil(len(X_train) / RECIPE["batch_size"]) * args.epochs
+    n_batches = math.ceil(len(X_train) / args.batch_size) * args.epochs
     config = {
-        "model": args.model, "n_train": len(X_train), "n_test": len(X_test),
+        "dataset": args.dataset, "model": args.model,
+        "n_train": len(X_train), "n_test": len(X_test),
         "epochs": args.epochs, "warmup_steps": args.warmup_steps, "training_batches": n_batches,
-        "max_length": args.max_length, "seed": args.seed, **RECIPE,
+        "max_length": args.max_length, "seed": args.seed,
+        **RECIPE, "lr": args.lr, "batch_size": args.batch_size,
     }
     print(f"config: {config}", flush=True)
     warm_up(args)
