@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 TORCH_VERSION ?= 2.13.0
-PLUGINS := plugins/glove-6b-50d plugins/minilm
+PLUGINS := plugins/glove-6b-50d plugins/minilm plugins/model2vec plugins/lexicon plugins/tfidf-baseline plugins/template plugins/audio-mfcc
 STAMP := $(VENV)/.installed
 
 .PHONY: demo test install lint clean

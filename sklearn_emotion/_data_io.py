@@ -6,6 +6,8 @@
 - :func:`iter_text_batches` streams texts in batches from a file or standard input
   (CSV/TSV/JSONL/TXT) in constant memory, for ``predict``.
 - :class:`PredictionWriter` writes labels and probabilities as CSV or JSON lines.
+- :func:`parse_label_lists` reads a multi-label column: comma-separated labels
+  (``"joy,love"``), GoEmotions-style id lists (``"2,27"`` with ``label_names``) or lists.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ __all__ = [
     "TextBatch",
     "PredictionWriter",
     "INPUT_FORMATS",
+    "parse_label_lists",
+    "goemotions_label_names",
 ]
 
 TABLE_FORMATS = ("csv", "tsv", "jsonl", "json", "parquet", "txt")
@@ -53,8 +57,18 @@ class LabelledData(NamedTuple):
     label_column: str | None
     sha256: str | None
 
+    @property
+    def multilabel(self) -> bool:
+        """Whether each sample holds a tuple of labels (a multi-label column)."""
+        return len(self.labels) > 0 and isinstance(self.labels[0], tuple)
+
     def card(self) -> dict:
-        values, counts = np.unique(self.labels, return_counts=True)
+        if self.multilabel:
+            values, counts = np.unique(
+                [label for labels in self.labels for label in labels], return_counts=True
+            )
+        else:
+            values, counts = np.unique(self.labels, return_counts=True)
         return {
             "source": self.source,
             "description": self.description,
@@ -63,7 +77,78 @@ class LabelledData(NamedTuple):
             "n_samples": len(self.texts),
             "class_counts": {str(v): int(c) for v, c in zip(values, counts)},
             "sha256": self.sha256,
+            **({"multilabel": True} if self.multilabel else {}),
         }
+
+
+def goemotions_label_names() -> list[str]:
+    """The 28 GoEmotions label names in id order (id ``i`` is name ``i``)."""
+    from .datasets._goemotions import _emotions
+
+    return list(_emotions())
+
+
+def _label_tuples(lists) -> np.ndarray:
+    out = np.empty(len(lists), dtype=object)
+    out[:] = [tuple(labels) for labels in lists]
+    return out
+
+
+def parse_label_lists(values, *, label_names=None, where: str = "The label column") -> np.ndarray:
+    """Read a multi-label column: one tuple of label names per row.
+
+    Parameters
+    ----------
+    values : sequence
+        Per row a string of comma-separated labels (``"joy, love"``; an empty string is a
+        row without labels) or a list of labels (JSON lines, Parquet).
+    label_names : list of str, default=None
+        Names of integer label ids: with them, ``"2,27"`` reads as
+        ``(label_names[2], label_names[27])`` (GoEmotions' id lists with
+        :func:`goemotions_label_names`). Without them, ids stay strings.
+    where : str
+        Names the column in error messages.
+
+    Returns
+    -------
+    ndarray of object, shape (n_samples,)
+        Tuples of label strings, without duplicates, in their order of appearance.
+
+    Examples
+    --------
+    >>> from sklearn_emotion._data_io import parse_label_lists
+    >>> parse_label_lists(["joy, love", "anger", ""]).tolist()
+    [('joy', 'love'), ('anger',), ()]
+    >>> parse_label_lists(["0,2"], label_names=["admiration", "amusement", "anger"]).tolist()
+    [('admiration', 'anger')]
+    """
+    rows, bad = [], []
+    for number, value in enumerate(values, start=1):
+        if isinstance(value, str):
+            tokens = [t.strip() for t in value.split(",")]
+        elif value is None or (isinstance(value, float) and np.isnan(value)):
+            tokens = []
+        else:
+            tokens = [str(t).strip() for t in value]
+        tokens = [t for t in tokens if t]
+        if label_names is not None:
+            try:
+                ids = [int(t) for t in tokens]
+                if any(i < 0 or i >= len(label_names) for i in ids):
+                    raise ValueError
+            except ValueError:
+                bad.append((number, value))
+                continue
+            tokens = [str(label_names[i]) for i in ids]
+        rows.append(tuple(dict.fromkeys(tokens)))
+    if bad:
+        shown = "; ".join(f"row {n}: {v!r}" for n, v in bad[:5])
+        raise InvalidInputError(
+            f"{where}: with label names, each row must hold comma-separated label ids between 0 "
+            f"and {len(label_names) - 1}; got {shown}. Leave --label-names out to read the "
+            "labels as names."
+        )
+    return _label_tuples(rows)
 
 
 def _format_of(path: Path, given: str | None = None) -> str:
@@ -165,7 +250,8 @@ def _read_table(path: Path, fmt: str):
     return pd.DataFrame({"text": texts, "label": labels})
 
 
-def _from_file(path: Path, text_column, label_column, preferred) -> LabelledData:
+def _from_file(path: Path, text_column, label_column, preferred, multilabel=False,
+               label_names=None) -> LabelledData:
     fmt = _format_of(path)
     table = _read_table(path, fmt)
     where = f"The data file {str(path)!r}"
@@ -174,6 +260,13 @@ def _from_file(path: Path, text_column, label_column, preferred) -> LabelledData
     text_col = resolve_column(table.columns, text_column, "text", where, preferred[0])
     label_col = resolve_column(table.columns, label_column, "label", where, preferred[1])
     labels = table[label_col]
+    what = f"{path.name} (columns {text_col!r} and {label_col!r})"
+    if multilabel:  # an empty cell is a sample without labels
+        label_values = parse_label_lists(labels.tolist(), label_names=label_names,
+                                         where=f"{where}, column {label_col!r}")
+        texts = table[text_col].fillna("").astype(str).tolist()
+        return LabelledData(texts, label_values, str(path), what, text_col, label_col,
+                            _sha256(path))
     empty = np.flatnonzero(labels.isna().to_numpy() | (labels.astype(str).str.strip() == ""))
     if len(empty):
         rows = ", ".join(str(i + 1) for i in empty[:5])
@@ -183,7 +276,6 @@ def _from_file(path: Path, text_column, label_column, preferred) -> LabelledData
         )
     texts = table[text_col].fillna("").astype(str).tolist()
     label_values = np.asarray(labels.astype(str).str.strip().tolist(), dtype=object)
-    what = f"{path.name} (columns {text_col!r} and {label_col!r})"
     return LabelledData(texts, label_values, str(path), what, text_col, label_col, _sha256(path))
 
 
@@ -191,7 +283,39 @@ def _is_dair_folder(path: Path) -> bool:
     return path.is_dir() and any((path / f).is_file() for f in ("train.txt", "test.txt"))
 
 
-def _from_dataset(name: str, options: list[str], split: str) -> LabelledData:
+def _from_audio_folder(path: Path, text_column, label_column) -> LabelledData | None:
+    """A folder of speech clips: RAVDESS names, or a ``labels.csv`` table (None if neither).
+
+    Each sample is a record ``{"audio": path, "text": transcript, "speaker": ...}``, the
+    input of ``ModalityUnion`` (pipeline ``text-audio-fusion``); ``train`` holds out
+    whole speakers when the records name them.
+    """
+    from .datasets import load_audio_folder, load_ravdess
+    from .datasets._audio import AUDIO_SUFFIXES
+
+    if not any(p.suffix.lower() in AUDIO_SUFFIXES for p in path.rglob("*")):
+        return None
+    if (path / "labels.csv").is_file():
+        bunch = load_audio_folder(path, text_column=text_column, label_column=label_column)
+        what = f"audio clips {path.name}/ (labels.csv)"
+    else:
+        try:
+            bunch = load_ravdess(path)
+        except DataNotFoundError:
+            raise InvalidInputError(
+                f"{str(path)!r} holds audio clips but neither RAVDESS file names nor a "
+                "labels.csv table (a file-name column and an emotion column)."
+            ) from None
+        what = f"RAVDESS clips {path.name}/"
+    records = bunch.data.to_dict("records")
+    if bunch.groups is not None:
+        for record, group in zip(records, bunch.groups):
+            record["speaker"] = str(group)
+    return LabelledData(records, np.asarray(bunch.target, dtype=object), str(path), what,
+                        None, None, None)
+
+
+def _from_dataset(name: str, options: list[str], split: str, multilabel=False) -> LabelledData:
     from . import registry
 
     scheme = None
@@ -201,26 +325,34 @@ def _from_dataset(name: str, options: list[str], split: str) -> LabelledData:
         else:
             scheme = option
     loader = registry.load("datasets", name)
-    kwargs = {"subset": split, "return_X_y": True}
+    kwargs = {"subset": split, "return_X_y": not multilabel}
     if scheme is not None:
         kwargs["labels"] = scheme
+    if multilabel:
+        kwargs["multilabel"] = True
     try:
-        X, y = loader(**kwargs)
+        if multilabel:
+            bunch = loader(**kwargs)
+            X, names = bunch.data, np.asarray(bunch.target_names, dtype=object)
+            y = _label_tuples([tuple(names[np.flatnonzero(row)]) for row in bunch.target])
+        else:
+            X, y = loader(**kwargs)
     except TypeError as exc:
         raise InvalidInputError(
             f"The dataset {name!r} cannot be loaded by name alone ({exc}); pass the path of its "
             "files instead, e.g. the dair-ai emotion folder."
         ) from None
-    except ValueError as exc:
-        if isinstance(exc, InvalidInputError):
-            raise
+    except ValueError as exc:  # the loader's own InvalidInputError gets the context too
         raise InvalidInputError(
             f"Could not load {':'.join([name, *options])!r}: {exc} After the dataset name come "
             "a label scheme and/or a split (train, validation, test), separated by colons."
         ) from None
     what = f"{':'.join([name, scheme] if scheme else [name])}, {split} split"
-    return LabelledData(list(X), np.asarray(y, dtype=object), ":".join([name, *options]),
-                        what, None, None, None)
+    if multilabel:
+        what += ", multi-label"
+    else:
+        y = np.asarray(y, dtype=object)
+    return LabelledData(list(X), y, ":".join([name, *options]), what, None, None, None)
 
 
 def has_split(source: str, split: str) -> bool:
@@ -243,6 +375,8 @@ def load_labelled(
     label_column: str | None = None,
     split: str = "train",
     preferred_columns: tuple = (None, None),
+    multilabel: bool = False,
+    label_names=None,
 ) -> LabelledData:
     """Read a labelled data set from a file, a dair-ai folder or a registered dataset.
 
@@ -261,6 +395,12 @@ def load_labelled(
     preferred_columns : (str or None, str or None), default=(None, None)
         Text and label columns tried first when the columns are not given (e.g. the
         ones used in training).
+    multilabel : bool, default=False
+        Read a multi-label column (see :func:`parse_label_lists`): ``labels`` then holds
+        one tuple of labels per sample. A bundled dataset is loaded with
+        ``multilabel=True`` (every row kept, all its labels).
+    label_names : list of str, default=None
+        With ``multilabel``: names of integer label ids in the column.
 
     Raises
     ------
@@ -278,22 +418,32 @@ def load_labelled(
     if not path.exists() and base and option.lower() in SPLITS and Path(base).expanduser().exists():
         path, split = Path(base).expanduser(), SPLITS[option.lower()]
     if path.is_file():
-        return _from_file(path, text_column, label_column, preferred_columns)
+        return _from_file(path, text_column, label_column, preferred_columns, multilabel,
+                          label_names)
+    if _is_dair_folder(path) and multilabel:
+        raise InvalidInputError(
+            f"{str(path)!r} is a dair-ai emotion folder, which has one label per text; drop "
+            "--multilabel."
+        )
     if _is_dair_folder(path):
         from .datasets import load_dair_emotion
 
         X, y = load_dair_emotion(path, subset=split, return_X_y=True)
         return LabelledData(list(X), np.asarray(y, dtype=object), str(path),
                             f"dair-ai emotion {path.name}/, {split} split", None, None, None)
+    audio = _from_audio_folder(path, text_column, label_column) if path.is_dir() else None
+    if audio is not None:
+        return audio
     if path.is_dir():
         raise InvalidInputError(
-            f"{str(path)!r} is a folder; pass a data file ({', '.join(TABLE_FORMATS)}) or a "
-            "dair-ai emotion folder holding train.txt, val.txt and test.txt."
+            f"{str(path)!r} is a folder; pass a data file ({', '.join(TABLE_FORMATS)}), a "
+            "dair-ai emotion folder holding train.txt, val.txt and test.txt, or a folder of "
+            "speech clips (RAVDESS names, or a labels.csv table)."
         )
     name, *options = str(source).split(":")
     datasets = registry.available("datasets")
     if name in datasets:
-        return _from_dataset(name, options, split)
+        return _from_dataset(name, options, split, multilabel)
     close = difflib.get_close_matches(name, datasets, n=1, cutoff=0.6)
     hint = f" Did you mean the bundled dataset {close[0]!r}?" if close else ""
     raise DataNotFoundError(
@@ -439,9 +589,15 @@ def input_format(source: str, given: str | None) -> str:
 
 
 class PredictionWriter:
-    """Write predicted labels (and probabilities) as CSV or JSON lines, batch by batch."""
+    """Write predicted labels (and probabilities) as CSV or JSON lines, batch by batch.
 
-    def __init__(self, stream: IO[str], fmt: str, classes, *, include_text=True, digits=4):
+    With ``multilabel=True`` each label is a comma-joined label set: CSV keeps the string
+    (``"joy,love"``), JSON lines write a list under ``"labels"``.
+    """
+
+    def __init__(self, stream: IO[str], fmt: str, classes, *, include_text=True, digits=4,
+                 multilabel=False):
+        self.multilabel = multilabel
         self.stream = stream
         self.fmt = fmt
         self.classes = [str(c) for c in classes]
@@ -470,7 +626,10 @@ class PredictionWriter:
         else:
             for i, (text, label) in enumerate(zip(texts, labels)):
                 record = {"text": text} if self.include_text else {}
-                record["label"] = label
+                if self.multilabel:
+                    record["labels"] = label.split(",") if label else []
+                else:
+                    record["label"] = label
                 if proba is not None:
                     record["proba"] = {
                         c: round(float(p), d) for c, p in zip(self.classes, proba[i])
@@ -493,6 +652,10 @@ def stratified_head(texts, labels, n: int | None, random_state: int = 0):
     if n is None or n >= len(texts):
         return texts, labels
     from sklearn.model_selection import train_test_split
+
+    if len(labels) and isinstance(labels[0], tuple):  # label sets: a plain random sample
+        X, _, y, _ = train_test_split(texts, labels, train_size=n, random_state=random_state)
+        return list(X), _label_tuples(y)
 
     try:
         X, _, y, _ = train_test_split(texts, labels, train_size=n, stratify=labels,

@@ -11,11 +11,13 @@ __all__ = [
     "EmotionError",
     "PluginNotFoundError",
     "PluginLoadError",
+    "MissingWeightsError",
     "MissingDependencyError",
     "InvalidInputError",
     "DataNotFoundError",
     "NotFittedError",
     "EmotionWarning",
+    "PluginCheckError",
 ]
 
 
@@ -29,6 +31,13 @@ class PluginNotFoundError(EmotionError, LookupError):
 
 class PluginLoadError(EmotionError, RuntimeError):
     """A registered plugin failed to import or to resolve its resource."""
+
+
+class MissingWeightsError(PluginLoadError, ValueError):
+    """A registered vectors or encoders plugin points at weights that are not on disk.
+
+    Also a ``ValueError``: the name given is valid, but what it stands for is missing.
+    """
 
 
 class MissingDependencyError(EmotionError, ImportError):
@@ -45,3 +54,36 @@ class DataNotFoundError(EmotionError, FileNotFoundError):
 
 class EmotionWarning(UserWarning):
     """Warnings issued by sklearn-emotion."""
+
+
+class PluginCheckError(EmotionError, AssertionError):
+    """A plugin package breaks the plugin contract (raised by ``testing.check_plugin``)."""
+
+
+class InvalidInputTypeError(EmotionError, TypeError):
+    """Input data has the wrong type (None, a bare string, bytes, a non-text item)."""
+
+
+class ModelFileError(EmotionError, ValueError):
+    """A file given to :func:`sklearn_emotion.io.load` is not a valid, intact model file."""
+
+
+class UntrustedTypesError(EmotionError, TypeError):
+    """A model file names types that :func:`sklearn_emotion.io.load` does not trust."""
+
+
+class UnsupportedModelError(EmotionError, TypeError):
+    """:func:`sklearn_emotion.io.save` cannot store (part of) a model safely."""
+
+
+class ModelVersionWarning(EmotionWarning):
+    """A model file was saved with other library versions than the installed ones."""
+
+
+__all__ += [
+    "InvalidInputTypeError",
+    "ModelFileError",
+    "UntrustedTypesError",
+    "UnsupportedModelError",
+    "ModelVersionWarning",
+]

@@ -33,7 +33,7 @@ Examples
 --------
 >>> from sklearn_emotion.pipelines import make_pipeline_by_name, PIPELINES
 >>> sorted(PIPELINES)
-['glove-lstm', 'minilm-finetune', 'minilm-mlp', 'tfidf-logreg']
+['glove-lstm', 'minilm-finetune', 'minilm-mlp', 'text-audio-fusion', 'tfidf-logreg']
 >>> [name for name, _ in make_pipeline_by_name("minilm-mlp").steps]
 ['clean', 'embed', 'classify']
 >>> make_pipeline_by_name("tfidf-logreg").named_steps["tfidf"].ngram_range
@@ -141,6 +141,22 @@ PIPELINES: dict[str, PipelineSpec] = {
         StepSpec("classify", "TransformerClassifier", {"model": "all-MiniLM-L6-v2",
                                                        "warmup_steps": 0.1}),
     ),
+    # The multimodal path: X is a table with "text" and "audio" (file path) columns, such as
+    # load_ravdess(path).data. Steps nested in parameters are built through the registry too.
+    "text-audio-fusion": _spec(
+        "text-audio-fusion",
+        "MiniLM sentence embedding of the transcript + MFCC/spectral/prosodic statistics of "
+        "the clip -> FusionClassifier (one branch per modality, concatenated)",
+        StepSpec("features", "ModalityUnion", {"transformers": [
+            ("text", StepSpec("embed", "SentenceVectorizer", {"model": "all-MiniLM-L6-v2"}),
+             "text"),
+            ("audio", StepSpec("mfcc", "MFCCVectorizer", {
+                "features": ("mfcc", "delta", "delta2", "spectral", "prosody"),
+                "stats": ("mean", "std", "min", "max", "median", "p10", "p90"),
+                "trim_db": 40.0}), "audio"),
+        ]}),
+        StepSpec("classify", "FusionClassifier", {}),
+    ),
 }
 DEFAULT_PIPELINE = "minilm-mlp"
 
@@ -152,6 +168,9 @@ def jsonable(value: Any) -> Any:
     """``value`` with tuples as lists and anything exotic as its repr (for JSON)."""
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, StepSpec):  # a step nested in a parameter
+        return {"name": value.name, "plugin": value.plugin, "kind": value.kind,
+                "params": jsonable(value.params)}
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
     if value is None or isinstance(value, (bool, int, float, str)):
@@ -290,8 +309,9 @@ def _find_step_plugin(step: StepSpec, is_last: bool, where: str):
         ("estimators", "vectorizers") if is_last else ("vectorizers", "estimators")
     )
     for kind in kinds:
-        names = registry.available(kind)
-        if step.plugin in names or step.plugin.lower() in {n.lower() for n in names}:
+        # a qualified "package[Name]" picks one of two plugins that share a name
+        lowered = {n.lower() for n in registry.available(kind)}
+        if registry.is_registered(kind, step.plugin) or step.plugin.lower() in lowered:
             return registry.load(kind, step.plugin)
     installed = {kind: registry.available(kind) for kind in kinds}
     every = [name for names in installed.values() for name in names]
@@ -358,7 +378,10 @@ def _build_step(step: StepSpec, is_last: bool, where: str, options: dict):
                 f"{getattr(factory, '__name__', step.plugin)} in step {step.name!r} of {where} "
                 f"has no parameter {', '.join(parts)}. Its parameters: {', '.join(sorted(names))}."
             )
-    params = {k: _coerce(v, defaults.get(k)) for k, v in step.params.items()}
+    params = {
+        k: _coerce(_build_nested(v, where, options), defaults.get(k))
+        for k, v in step.params.items()
+    }
     # Run-wide options (seed, verbosity) fill in what the spec leaves unset.
     for key, value in _run_options(factory, options).items():
         if key not in params and names is not None and key in names:
@@ -376,6 +399,31 @@ def _build_step(step: StepSpec, is_last: bool, where: str, options: dict):
             f"(no fit method); got {type(estimator).__name__}."
         )
     return estimator
+
+
+def _build_nested(value, where: str, options: dict):
+    """Build the steps nested in a parameter value (ModalityUnion's transformers).
+
+    A :class:`StepSpec`, or a table with a ``plugin`` key (from TOML/YAML), becomes the
+    estimator it describes; lists and tuples are searched; anything else is kept.
+    """
+    if isinstance(value, StepSpec):
+        return _build_step(value, False, where, options)
+    if (isinstance(value, dict) and isinstance(value.get("plugin"), str)
+            and set(value) <= _STEP_KEYS):
+        params = value.get("params", {})
+        if not isinstance(params, dict):
+            raise InvalidInputError(
+                f"The nested step {value['plugin']!r} of {where}: 'params' must be a table."
+            )
+        nested = StepSpec(str(value.get("name", value["plugin"].lower())), value["plugin"],
+                          dict(params), value.get("kind"))
+        return _build_step(nested, False, where, options)
+    if isinstance(value, list):
+        return [_build_nested(v, where, options) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_build_nested(v, where, options) for v in value)
+    return value
 
 
 def build_pipeline(

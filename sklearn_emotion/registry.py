@@ -517,7 +517,7 @@ def resolve(kind: str, name: str, *, allow_hub: bool = True) -> Resource:
         if isinstance(location, (str, os.PathLike)):
             location = Path(location)
             if not location.exists():
-                raise _errors().PluginLoadError(
+                raise _errors().MissingWeightsError(
                     f"The {kind} plugin {name!r} points at {str(location)!r}, which does not "
                     "exist; reinstall the plugin package."
                 )

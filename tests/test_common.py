@@ -36,6 +36,7 @@ FAILED_CHECKS_BUDGET = {
     "FeedForwardClassifier": 1,  # check_no_attributes_set_in_init (skorch's __init__)
     "LSTMClassifier": 1,  # check_no_attributes_set_in_init (skorch's __init__)
     "TransformerClassifier": 1,  # check_no_attributes_set_in_init (skorch's __init__)
+    "FusionClassifier": 1,  # check_no_attributes_set_in_init (skorch's __init__)
 }
 
 

@@ -86,7 +86,7 @@ def test_every_breach_is_reported_at_once(plugin_path, monkeypatch):
         "vectorizers:WordVectorizer: unique name: also registered by "
         "sklearn-emotion[WordVectorizer]",
         "vectorizers:Broken: loads: ModuleNotFoundError",
-        "vectors:nowhere: resolves: PluginLoadError",
+        "vectors:nowhere: resolves: MissingWeightsError",
         "vectorizers:SloppyVectorizer: fit returns self: AssertionError: fit changed "
         "parameters: width: 3 -> 4",
     ]:

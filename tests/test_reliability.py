@@ -390,6 +390,7 @@ def broken_plugin(monkeypatch, tmp_path):
 def test_missing_weights_for_a_registered_name(broken_plugin, make, plugin):
     with pytest.raises(PluginLoadError) as exc_info:
         make().fit(TEXTS)
+    assert isinstance(exc_info.value, ValueError)  # MissingWeightsError
     assert re.search(rf"The {plugin} points at '.*no-such-weights.*', which does not exist; "
                      "reinstall the plugin package", str(exc_info.value)), str(exc_info.value)
 

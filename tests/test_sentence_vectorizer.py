@@ -115,3 +115,22 @@ def test_joblib_round_trip_in_a_fresh_process(fitted, tmp_path):
         timeout=600,
     )
     np.testing.assert_array_equal(np.load(out), fitted.transform(TEXTS))
+
+
+@pytest.mark.skipif(__import__("torch").cuda.is_available(), reason="needs a machine without CUDA")
+def test_a_model_fitted_on_a_gpu_loads_on_the_cpu(fitted):
+    """The pickled encoder is a CPU copy, and an absent device falls back to the CPU."""
+    import pickle
+
+    from sklearn_emotion.exceptions import EmotionWarning
+
+    fitted.device_ = "cuda"  # as after fit(device="cuda") on a GPU machine
+    try:
+        blob = pickle.dumps(fitted)
+    finally:
+        fitted.device_ = "cpu"
+    with pytest.warns(EmotionWarning, match="fitted on 'cuda'.*loaded on the CPU"):
+        loaded = pickle.loads(blob)
+    assert loaded.device_ == "cpu"
+    assert next(loaded.encoder_.parameters()).device.type == "cpu"
+    np.testing.assert_array_equal(loaded.transform(TEXTS), fitted.transform(TEXTS))

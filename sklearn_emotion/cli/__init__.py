@@ -78,6 +78,16 @@ def _add_column_options(parser) -> None:
                         help="column holding the labels (default: label, emotion, target, ...)")
 
 
+def _add_multilabel_options(parser) -> None:
+    parser.add_argument("--multilabel", action="store_true",
+                        help="several labels per text: the label column holds comma-separated "
+                             "labels ('joy,love'; empty: none) or, with --label-names, label "
+                             "ids ('2,27'); a bundled dataset keeps every row and label")
+    parser.add_argument("--label-names", metavar="goemotions|FILE",
+                        help="with --multilabel: names of the integer label ids, 'goemotions' "
+                             "(its 28 labels) or a text file with one name per line")
+
+
 _DATA_HELP = ("a CSV/TSV/JSONL/JSON/Parquet file, a .txt of 'text;label' lines, a dair-ai "
               "emotion folder, or a bundled dataset: goemotions, goemotions:original, "
               "goemotions:sentiment (add :test etc. for a split)")
@@ -144,6 +154,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="texts per prediction batch (default: %(default)s)")
     train.add_argument("--random-state", type=int, default=0)
     train.add_argument("--quiet", action="store_true", help="hide the training log")
+    _add_multilabel_options(train)
+    train.add_argument("--threshold-cv", type=float, default=0.2, metavar="K|F",
+                       help="with --multilabel: tune one decision threshold per label on "
+                            "K-fold out-of-fold scores (an integer >= 2) or on a held-out "
+                            "fraction F, then refit on all (default: %(default)s)")
     train.set_defaults(handler=run_train)
 
     evaluate = sub.add_parser(
@@ -162,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--batch-size", type=_positive_int, default=256, metavar="N")
     evaluate.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                           help="show a progress bar (default: on a terminal)")
+    _add_multilabel_options(evaluate)
     evaluate.set_defaults(handler=run_evaluate)
 
     predict = sub.add_parser(

@@ -51,6 +51,13 @@ def predict_batches(model, texts, batch_size: int, console, progress: bool):
 
 
 def predict_chunk(model, texts, classes, has_proba):
+    if hasattr(model, "thresholds_"):  # multi-label: every label that passes its threshold
+        import numpy as np
+
+        Y = model.predict(texts)
+        labels = np.array([",".join(str(c) for c in classes[row == 1]) for row in Y],
+                          dtype=object)
+        return labels, (model.predict_proba(texts) if has_proba else None)
     if has_proba:
         proba = model.predict_proba(texts)
         return classes[proba.argmax(axis=1)], proba

@@ -22,15 +22,30 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
     console = make_console()
     model, card = load_model_dir(args.model)
+    # a multi-label model reads label sets (with the label names it was trained with)
+    multilabel = bool(card.get("multilabel")) or getattr(args, "multilabel", False)
+    label_names = getattr(args, "label_names", None) or card.get("label_names")
+    if multilabel:
+        from ._multilabel import label_names_option
+
+        label_names = label_names_option(label_names)
     data = load_labelled(args.data, text_column=args.text_column, label_column=args.label_column,
-                         split="test", preferred_columns=_card_columns(card))
+                         split="test", preferred_columns=_card_columns(card),
+                         multilabel=multilabel, label_names=label_names if multilabel else None)
     texts, y_true = stratified_head(data.texts, data.labels, args.max_test, 0)
-    classes = [str(c) for c in model.classes_]
-    check_known_labels(y_true, classes, f"The evaluation data {data.source!r}")
     console.print(f"Evaluating [bold]{args.model}[/] on {data.description}, {len(texts)} texts.")
     progress = progress_flag(args.progress, console)
-    y_pred, _ = predict_batches(model, texts, args.batch_size, console, progress)
-    evaluation = evaluate_predictions(y_true, y_pred, classes, texts=texts)
+    if multilabel:
+        from ._multilabel import evaluate_multilabel
+
+        evaluation = evaluate_multilabel(model, texts, y_true, batch_size=args.batch_size,
+                                         console=console, progress=progress,
+                                         where=f"The evaluation data {data.source!r}")
+    else:
+        classes = [str(c) for c in model.classes_]
+        check_known_labels(y_true, classes, f"The evaluation data {data.source!r}")
+        y_pred, _ = predict_batches(model, texts, args.batch_size, console, progress)
+        evaluation = evaluate_predictions(y_true, y_pred, classes, texts=texts)
     report_tables(console, evaluation, f"Evaluation on {data.description}")
 
     model_dir = Path(args.model)

@@ -67,7 +67,9 @@ def run_predict(args: argparse.Namespace) -> int:
     def run(out_stream):
         rows = []
         writer = PredictionWriter(out_stream, fmt, classes, include_text=not args.no_text,
-                                  digits=args.digits) if fmt != "table" else None
+                                  digits=args.digits,
+                                  multilabel=hasattr(model, "thresholds_"),
+                                  ) if fmt != "table" else None
         with progress_display(err, show) as bar:
             task = bar.add_task(f"predicting {name}", total=total, texts=0)
             for batch in batches:

@@ -11,7 +11,8 @@ Examples
 (5006, ['ambiguous', 'negative', 'neutral', 'positive'])
 """
 
+from ._audio import load_audio_folder, load_ravdess
 from ._dair import load_dair_emotion
 from ._goemotions import load_goemotions
 
-__all__ = ["load_goemotions", "load_dair_emotion"]
+__all__ = ["load_goemotions", "load_dair_emotion", "load_ravdess", "load_audio_folder"]

@@ -14,6 +14,8 @@ from typing import Sequence
 import numpy as np
 from sklearn.utils import Bunch
 
+from ..exceptions import InvalidInputError
+
 __all__ = ["check_option", "data_file", "load_descr", "make_bunch", "TEXT_COLUMN", "TARGET_COLUMN"]
 
 #: Name of the text column (and of ``feature_names``) in every text dataset.
@@ -23,7 +25,7 @@ TARGET_COLUMN = "emotion"
 
 
 def check_option(caller: str, name: str, value, options, aliases=None):
-    """Return ``value`` resolved through ``aliases``, or raise a ValueError listing the options.
+    """Return ``value`` resolved through ``aliases``, or raise an error listing the options.
 
     Examples
     --------
@@ -33,8 +35,8 @@ def check_option(caller: str, name: str, value, options, aliases=None):
     >>> check_option("f", "subset", "training", ["train", "validation"], {"dev": "validation"})
     Traceback (most recent call last):
     ...
-    ValueError: The 'subset' parameter of f must be one of 'train', 'validation' ('dev' is an
-    alias of 'validation'). Got 'training' instead.
+    sklearn_emotion.exceptions.InvalidInputError: The 'subset' parameter of f must be one of
+    'train', 'validation' ('dev' is an alias of 'validation'). Got 'training' instead.
     """
     aliases = aliases or {}
     if isinstance(value, str):
@@ -45,7 +47,7 @@ def check_option(caller: str, name: str, value, options, aliases=None):
     listed = ", ".join(repr(o) for o in options)
     alias_note = "; ".join(f"{a!r} is an alias of {o!r}" for a, o in aliases.items())
     alias_note = f" ({alias_note})" if alias_note else ""
-    raise ValueError(
+    raise InvalidInputError(
         f"The {name!r} parameter of {caller} must be one of {listed}{alias_note}. "
         f"Got {value!r} instead."
     )

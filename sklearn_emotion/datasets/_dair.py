@@ -69,8 +69,17 @@ def _read_file(
     path: str, mtime_ns: int, size: int
 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]]:
     """Parse a ``text;label`` file; the key includes mtime and size so edits are seen."""
-    with open(path, encoding="utf-8", newline="") as fh:
-        content = fh.read()
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    try:
+        content = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InvalidInputError(
+            f"load_dair_emotion could not read {path!r}: it is not valid UTF-8 text (byte "
+            f"{raw[exc.start:exc.start + 1]!r} on line {line}). Save the file as UTF-8, or "
+            "download the original files again."
+        ) from None
     texts, labels, line_numbers, problems = [], [], [], []
     for number, line in enumerate(content.split("\n"), start=1):
         line = line.rstrip("\r")

@@ -5,7 +5,8 @@ Each is a ``skorch.NeuralNetClassifier`` subclass with scikit-learn's contract
 """
 
 from ._feedforward import FeedForwardClassifier
+from ._fusion import FusionClassifier
 from ._lstm import LSTMClassifier
 from ._transformer import TransformerClassifier
 
-__all__ = ["FeedForwardClassifier", "LSTMClassifier", "TransformerClassifier"]
+__all__ = ["FeedForwardClassifier", "FusionClassifier", "LSTMClassifier", "TransformerClassifier"]

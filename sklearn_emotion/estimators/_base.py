@@ -21,7 +21,11 @@ replaced by ``BCEWithLogitsLoss`` (any other criterion is used as given),
 (one independent probability per label) and ``predict`` returns the int64 indicator
 matrix ``predict_proba(X) >= threshold``. ``classes_`` names the label columns
 (``0..n_labels-1``, or the ``classes`` the user passed, in that order). The early-stopping
-split is a plain shuffled split, and ``valid_acc`` is the subset accuracy.
+split is a plain shuffled split, and ``valid_acc`` is the subset accuracy. ``y`` may also
+be a list of label lists (``[["joy", "love"], ["anger"], []]``): it is binarized with
+``MultiLabelBinarizer`` semantics, ``classes_`` are the sorted label names (or
+``classes``), and ``label_encoder_.inverse_transform(net.predict(X))`` gives label lists
+back. ``class_weight="balanced"`` sets ``pos_weight`` to negatives / positives per label.
 """
 
 from __future__ import annotations
@@ -45,10 +49,19 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_array, column_or_1d, validate_data
 from torch.utils.data import DataLoader
 
-from ..exceptions import EmotionWarning
+from ..exceptions import EmotionWarning, InvalidInputError
+from ..text._base import _RawTextMixin
 from ..utils._progress import show_progress
 from ..utils._torch import resolve_device
-from ..utils._validation import Interval, Options, StrOptions, validate_params
+from ..utils._validation import (
+    Interval,
+    Options,
+    StrOptions,
+    as_input_errors,
+    check_numeric_input,
+    validate_params,
+)
+from ..multilabel import _is_label_lists
 from .callbacks import ValidationEarlyStopping
 
 __all__: list[str] = []  # private: the public classes live in one module each
@@ -237,9 +250,9 @@ class _EmotionNetMixin:
         ----------
         X : array-like of shape (n_samples, n_features)
             Training features (cast to float32).
-        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+        y : array-like of shape (n_samples,) or (n_samples, n_labels), or list of lists
             Class labels of any type (str, int, ...), at least two classes; or a
-            multi-label indicator matrix of 0/1.
+            multi-label indicator matrix of 0/1, or one list of labels per sample.
         **fit_params : dict
             Passed to the module's ``forward`` (skorch semantics).
 
@@ -261,8 +274,8 @@ class _EmotionNetMixin:
         ----------
         X : array-like of shape (n_samples, n_features)
             Training features.
-        y : array-like of shape (n_samples,) or (n_samples, n_labels)
-            Class labels, or a multi-label indicator matrix.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels), or list of lists
+            Class labels, a multi-label indicator matrix, or label lists.
         classes : array-like of shape (n_classes,), default=None
             All labels that can appear (multi-label: the names of the columns); only
             used by the first call.
@@ -282,8 +295,11 @@ class _EmotionNetMixin:
 
     def _fit(self, X, y, *, reset, classes, routing, **fit_params):
         validate_params(self)
-        X, y = self._validate_input(X, y, reset=reset)
-        y = self._encode_targets(y, reset=reset, classes=classes)
+        with as_input_errors():  # sklearn's ValueError/TypeError -> the library's own
+            self._check_numeric_input(X)
+            y, classes = self._binarize_label_lists(y, reset=reset, classes=classes)
+            X, y = self._validate_input(X, y, reset=reset)
+            y = self._encode_targets(y, reset=reset, classes=classes)
         if reset:
             self._n_train_samples_ = len(y)  # for progress_bar="auto"
         with self._seeded():
@@ -292,6 +308,32 @@ class _EmotionNetMixin:
             # skorch's own partial_fit: the training loop, without our validation
             super().partial_fit(X, y, _routing_method=routing, **fit_params)
         return self
+
+    def _binarize_label_lists(self, y, *, reset, classes):
+        """A list of label lists (``[["joy", "love"], ["anger"], []]``) becomes an
+        indicator matrix, with ``MultiLabelBinarizer`` semantics: the columns are the
+        sorted labels, or the ``classes`` given (every label of y must be among them).
+        Anything else is returned unchanged. Returns ``(y, classes)``.
+        """
+        if not _is_label_lists(y):
+            return y, classes
+        y = [list(labels) for labels in y]
+        known = classes if classes is not None else self.classes
+        if not reset:
+            known = self.classes_
+        if known is None:
+            binarizer = MultiLabelBinarizer().fit(y)
+        else:
+            binarizer = MultiLabelBinarizer(classes=list(np.asarray(known))).fit([])
+            seen = {label for labels in y for label in labels}
+            unknown = sorted(seen - set(binarizer.classes_.tolist()), key=str)
+            if unknown:
+                raise ValueError(
+                    f"{type(self).__name__}: y names labels {unknown} that are not among the "
+                    f"classes {binarizer.classes_.tolist()}. Add them to 'classes' or refit "
+                    "from scratch with fit."
+                )
+        return binarizer.transform(y), (binarizer.classes_ if reset else classes)
 
     def _encode_targets(self, y, *, reset, classes):
         """Check that y is a classification target; map labels to 0..n_classes-1.
@@ -575,6 +617,18 @@ class _EmotionNetMixin:
             kwargs["batch_size"] = len(dataset)
         return self.iterator_train(dataset, **kwargs)
 
+    def _check_numeric_input(self, X):
+        # raw-text estimators (TransformerClassifier) check their texts themselves
+        if not isinstance(self, _RawTextMixin):
+            check_numeric_input(X, name=type(self).__name__)
+
+    def fit_loop(self, X, y=None, epochs=None, **fit_params):
+        # ResumeTraining restored a checkpoint: train only the epochs that remain
+        done = self.__dict__.pop("_resumed_epochs_", None)
+        if epochs is None and done is not None:
+            epochs = max(self.max_epochs - done, 0)
+        return super().fit_loop(X, y, epochs=epochs, **fit_params)
+
     def check_data(self, X, y):
         # X and y were validated, and y label-encoded, before training started;
         # NeuralNetClassifier.check_data would only store the encoded labels again.
@@ -619,8 +673,13 @@ class _EmotionNetMixin:
         """
         self.check_is_fitted()
         if not is_dataset(X):  # skorch's scoring callbacks pass its own datasets
-            X = self._validate_input(X, reset=False)
-        return super().predict_proba(X)
+            with as_input_errors():
+                self._check_numeric_input(X)
+                X = self._validate_input(X, reset=False)
+        # torch's DataLoader draws a seed from the global generator on every pass, even
+        # unshuffled: predicting must not move the caller's random state
+        with torch.random.fork_rng(devices=[]):
+            return super().predict_proba(X)
 
     def predict(self, X):
         """Most probable class label for each sample (multi-label: every likely label).
@@ -640,6 +699,42 @@ class _EmotionNetMixin:
         if getattr(self, "multilabel_", False):
             return (proba >= self.threshold).astype(np.int64)
         return self.classes_[proba.argmax(axis=1)]
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy of ``predict(X)`` (multi-label: subset accuracy, every label right).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Features, with the same columns as in ``fit``.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels), or list of lists
+            True labels, of the same kind as in ``fit``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        float
+        """
+        if getattr(self, "multilabel_", False) and _is_label_lists(y):
+            y = self._binarize_label_lists(y, reset=False, classes=None)[0]
+        self._check_known_labels(y)
+        return super().score(X, y, sample_weight=sample_weight)
+
+    def _check_known_labels(self, y):
+        """Scoring: refuse labels the model never saw (they could only count as errors)."""
+        self.check_is_fitted()
+        if getattr(self, "multilabel_", False) or y is None or _is_multi_column(y):
+            return
+        with as_input_errors():
+            y = column_or_1d(y, warn=True)
+            unseen = np.setdiff1d(np.unique(y), self.classes_)
+        if unseen.size:
+            raise InvalidInputError(
+                f"{type(self).__name__}.score got y with labels {unseen.tolist()[:10]} that "
+                f"the model never saw in fit (it knows {self.classes_.tolist()}). Map them to "
+                "known labels or drop those samples; a model cannot predict unseen labels."
+            )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

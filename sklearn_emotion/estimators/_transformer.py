@@ -11,6 +11,8 @@ import numpy as np
 import torch
 from skorch import NeuralNetClassifier
 from skorch.callbacks import GradientNormClipping, LRScheduler
+from skorch.dataset import Dataset
+from skorch.utils import is_dataset
 from sklearn.utils.validation import check_consistent_length
 from torch.utils.data import DataLoader, default_collate
 
@@ -18,7 +20,7 @@ from .._optional import import_optional
 from ..exceptions import EmotionWarning
 from ..nn import TransformerNet
 from ..text._base import _RawTextMixin
-from ..utils._validation import Interval, StrOptions
+from ..utils._validation import Interval, StrOptions, as_input_errors, warn_truncated
 from ..utils._hf import load_encoder, transformer_folder
 from ._base import _EmotionNetMixin
 
@@ -149,7 +151,8 @@ class TransformerClassifier(_RawTextMixin, _EmotionNetMixin, NeuralNetClassifier
         Hugging Face (or sentence-transformers) model folder, or a Hugging Face hub
         name (tried from the local cache, then online).
     max_length : int, default=128
-        Word pieces per text, special tokens included; longer texts are truncated.
+        Word pieces per text, special tokens included; longer texts are truncated,
+        with one ``EmotionWarning`` per ``fit`` or ``predict`` that counts them.
         At most what the model supports (512 for BERT).
     module : torch.nn.Module class, default=TransformerNet
         The network; it must return logits. ``model_name_or_path``,
@@ -363,9 +366,28 @@ class TransformerClassifier(_RawTextMixin, _EmotionNetMixin, NeuralNetClassifier
             y = self._validate_target(y)
         texts = np.asarray(self._validate_texts(X, reset=reset), dtype=object)
         if only_X:
+            self._warn_truncated(texts)  # predict; fit counts once the tokenizer is loaded
             return texts
         check_consistent_length(texts, y)
         return texts, y
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        super().on_train_begin(net, X=X, y=y, **kwargs)
+        if isinstance(X, np.ndarray):
+            self._warn_truncated(X)
+
+    def _warn_truncated(self, texts):
+        """One EmotionWarning that counts the texts longer than ``max_length``."""
+        tokenizer = getattr(self, "tokenizer_", None)
+        if tokenizer is None or not len(texts):
+            return
+        lengths = tokenizer(
+            list(texts), add_special_tokens=True, return_length=True,
+            return_attention_mask=False, return_token_type_ids=False, verbose=False,
+        )["length"]
+        n_truncated = sum(int(n) > self.max_length for n in lengths)
+        warn_truncated(type(self).__name__, n_truncated, len(texts), self.max_length,
+                       "word pieces")
 
     def initialize(self):
         """Load the tokenizer and resolve the model folder, then build the net."""
@@ -470,3 +492,29 @@ class TransformerClassifier(_RawTextMixin, _EmotionNetMixin, NeuralNetClassifier
         if kwargs["batch_size"] == -1:
             kwargs["batch_size"] = len(dataset)
         return DataLoader(dataset, **kwargs)
+
+    def predict_proba(self, X):
+        """Class probabilities; columns follow ``classes_`` (multi-label: one sigmoid each).
+
+        Texts are run in order of length, so each batch pads little, and the rows come
+        back in input order.
+
+        Parameters
+        ----------
+        X : iterable of str of shape (n_samples,)
+            Raw texts.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes), dtype float32
+        """
+        self.check_is_fitted()
+        if is_dataset(X):  # skorch's scoring callbacks pass its own datasets
+            return super().predict_proba(X)
+        with as_input_errors():
+            texts = self._validate_input(X, reset=False)
+        order = np.argsort([len(text) for text in texts], kind="stable")
+        proba = super().predict_proba(Dataset(texts[order], None))
+        in_input_order = np.empty_like(proba)
+        in_input_order[order] = proba
+        return in_input_order

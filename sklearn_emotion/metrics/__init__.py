@@ -14,11 +14,13 @@ Examples
 from ._confused import most_confused_pairs
 from ._html import html_report
 from ._plot import plot_confusion_matrix
+from ._plot_multilabel import plot_multilabel_confusion_matrix
 from ._report import EmotionReport, emotion_report
 
 __all__ = [
     "emotion_report",
     "plot_confusion_matrix",
+    "plot_multilabel_confusion_matrix",
     "most_confused_pairs",
     "html_report",
     "EmotionReport",

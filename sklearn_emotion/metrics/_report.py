@@ -33,13 +33,19 @@ class EmotionReport:
         Means over ``labels`` weighted by support.
     per_class : pandas.DataFrame
         Indexed by label, columns ``precision``, ``recall``, ``f1`` (floats) and
-        ``support`` (int: the number of true samples of the class).
+        ``support`` (int: the number of true samples of the class); with
+        ``thresholds``, also ``threshold`` (the decision threshold of each label).
     labels : list
         The labels reported, in order.
     n_samples : int
         Number of samples compared.
     digits : int
         Decimals shown by ``str()`` and the rich table.
+    multilabel : bool
+        Whether the report compares 0/1 indicator matrices (one column per label).
+    micro_precision, micro_recall, micro_f1 : float or None
+        Multi-label only: precision, recall and F1 of all (sample, label) decisions
+        pooled; None for single-label input (where they equal the accuracy).
     """
 
     accuracy: float
@@ -53,6 +59,10 @@ class EmotionReport:
     labels: list
     n_samples: int
     digits: int = 3
+    multilabel: bool = False
+    micro_precision: float | None = None
+    micro_recall: float | None = None
+    micro_f1: float | None = None
 
     def __repr__(self) -> str:
         d = self.digits
@@ -76,27 +86,30 @@ class EmotionReport:
             ``per_class`` (``{str(label): {"precision", "recall", "f1", "support"}}``)
             ``labels`` (list) and ``n_samples`` (int).
         """
-        out = {
-            name: float(getattr(self, name))
-            for name in (
-                "accuracy",
-                "macro_precision",
-                "macro_recall",
-                "macro_f1",
-                "weighted_precision",
-                "weighted_recall",
-                "weighted_f1",
-            )
-        }
+        names = [
+            "accuracy",
+            "macro_precision",
+            "macro_recall",
+            "macro_f1",
+            "weighted_precision",
+            "weighted_recall",
+            "weighted_f1",
+        ]
+        if self.multilabel:
+            names += ["micro_precision", "micro_recall", "micro_f1"]
+        out = {name: float(getattr(self, name)) for name in names}
         out["per_class"] = {
             str(label): {
                 "precision": float(row["precision"]),
                 "recall": float(row["recall"]),
                 "f1": float(row["f1"]),
                 "support": int(row["support"]),
+                **({"threshold": float(row["threshold"])} if "threshold" in row else {}),
             }
             for label, row in zip(self.labels, self.per_class.to_dict("records"))
         }
+        if self.multilabel:
+            out["multilabel"] = True
         out["labels"] = list(self.labels)
         out["n_samples"] = int(self.n_samples)
         return out
@@ -105,6 +118,7 @@ class EmotionReport:
         """(name, precision, recall, f1, support) rows: per class, then the averages."""
         d = self.digits
         fmt = f"{{:.{d}f}}".format
+        thresholds = "threshold" in self.per_class.columns
         rows = [
             (
                 str(label),
@@ -112,12 +126,24 @@ class EmotionReport:
                 fmt(row["recall"]),
                 fmt(row["f1"]),
                 str(int(row["support"])),
-            )
+            ) + ((fmt(row["threshold"]),) if thresholds else ())
             for label, row in zip(self.labels, self.per_class.to_dict("records"))
         ]
         total = str(self.support)
+        blank = ("",) if thresholds else ()
         summary = [
-            ("accuracy", "", "", fmt(self.accuracy), str(self.n_samples)),
+            ("accuracy" if not self.multilabel else "exact match", "", "",
+             fmt(self.accuracy), str(self.n_samples)),
+        ]
+        if self.multilabel:
+            summary.append((
+                "micro avg",
+                fmt(self.micro_precision),
+                fmt(self.micro_recall),
+                fmt(self.micro_f1),
+                total,
+            ))
+        summary += [
             (
                 "macro avg",
                 fmt(self.macro_precision),
@@ -133,11 +159,15 @@ class EmotionReport:
                 total,
             ),
         ]
-        return rows, summary
+        return rows, [row + blank for row in summary]
+
+    def _header(self) -> tuple:
+        extra = ("threshold",) if "threshold" in self.per_class.columns else ()
+        return ("", "precision", "recall", "f1-score", "support") + extra
 
     def __str__(self) -> str:
         rows, summary = self._rows()
-        header = ("", "precision", "recall", "f1-score", "support")
+        header = self._header()
         width = max(len(r[0]) for r in rows + summary)
         widths = [width] + [max(len(h), 2 + self.digits + 2) for h in header[1:]]
 
@@ -166,7 +196,7 @@ class EmotionReport:
         rich_table = import_optional("rich.table", feature="EmotionReport.to_rich_table")
         table = rich_table.Table(title=title)
         table.add_column("label", style="bold")
-        for name in ("precision", "recall", "f1-score", "support"):
+        for name in self._header()[1:]:
             table.add_column(name, justify="right")
         rows, summary = self._rows()
         for i, row in enumerate(rows):
@@ -179,7 +209,9 @@ class EmotionReport:
         return self.to_rich_table()
 
 
-def emotion_report(y_true, y_pred, labels=None, digits: int = 3) -> EmotionReport:
+def emotion_report(
+    y_true, y_pred, labels=None, digits: int = 3, thresholds=None
+) -> EmotionReport:
     """Accuracy, precision, recall and F1 (macro, weighted and per class) in one object.
 
     A thin layer over :func:`sklearn.metrics.precision_recall_fscore_support` and
@@ -201,6 +233,10 @@ def emotion_report(y_true, y_pred, labels=None, digits: int = 3) -> EmotionRepor
     digits : int, default=3
         Decimals shown by ``str()`` and the rich table (the stored numbers are not
         rounded).
+    thresholds : array-like of shape (n_labels,), default=None
+        Multi-label only: the decision threshold of each label (e.g.
+        ``PerLabelThresholdClassifier.thresholds_``), shown as a ``threshold`` column of
+        the per-label table.
 
     Returns
     -------
@@ -223,7 +259,9 @@ def emotion_report(y_true, y_pred, labels=None, digits: int = 3) -> EmotionRepor
     -----
     Like scikit-learn's ``classification_report``, ``accuracy`` is computed over all
     samples even when ``labels`` selects some classes. For multi-label input it is the
-    exact-match ratio (every label of a sample right).
+    exact-match ratio (every label of a sample right), and the report adds micro
+    averages (all sample-label decisions pooled), which weigh frequent labels the way
+    the macro average does not.
 
     Examples
     --------
@@ -245,6 +283,26 @@ def emotion_report(y_true, y_pred, labels=None, digits: int = 3) -> EmotionRepor
         accuracy                        0.667        6
        macro avg      0.722   0.722     0.722        6
     weighted avg      0.667   0.667     0.667        6
+
+    Multi-label predictions (indicator matrices), with the thresholds that made them:
+
+    >>> Y_true = [[1, 0, 1], [0, 1, 0], [1, 1, 0], [0, 0, 1]]
+    >>> Y_pred = [[1, 0, 0], [0, 1, 0], [1, 0, 0], [0, 1, 1]]
+    >>> report = emotion_report(Y_true, Y_pred, labels=["joy", "anger", "fear"],
+    ...                         thresholds=[0.35, 0.2, 0.5], digits=2)
+    >>> round(report.micro_f1, 3), round(report.macro_f1, 3)
+    (0.727, 0.722)
+    >>> print(report)
+                 precision  recall  f1-score  support  threshold
+    <BLANKLINE>
+            joy       1.00    1.00      1.00        2       0.35
+          anger       0.50    0.50      0.50        2       0.20
+           fear       1.00    0.50      0.67        2       0.50
+    <BLANKLINE>
+    exact match                         0.25        4
+      micro avg       0.80    0.67      0.73        6
+      macro avg       0.83    0.67      0.72        6
+    weighted avg      0.83    0.67      0.72        6
     """
     if isinstance(digits, bool) or not isinstance(digits, (int, np.integer)) or digits < 0:
         raise InvalidInputError(
@@ -269,6 +327,18 @@ def emotion_report(y_true, y_pred, labels=None, digits: int = 3) -> EmotionRepor
         index=pd.Index(labels, name="label"),
         columns=list(_COLUMNS),
     )
+    micro = (None, None, None)
+    if multilabel:
+        micro = precision_recall_fscore_support(y_true, y_pred, average="micro", **kwargs)
+    if thresholds is not None:
+        values = np.asarray(thresholds, dtype=np.float64)
+        if not multilabel or values.shape != (len(labels),):
+            raise InvalidInputError(
+                "emotion_report: thresholds must give one decision threshold per label of "
+                f"multi-label (indicator matrix) input, {len(labels)} here; got shape "
+                f"{values.shape}" + ("" if multilabel else " with single-label input") + "."
+            )
+        per_class["threshold"] = values
     return EmotionReport(
         accuracy=float(accuracy_score(y_true, y_pred)),
         macro_precision=float(macro[0]),
@@ -281,4 +351,8 @@ def emotion_report(y_true, y_pred, labels=None, digits: int = 3) -> EmotionRepor
         labels=labels,
         n_samples=len(y_true),
         digits=int(digits),
+        multilabel=multilabel,
+        micro_precision=None if micro[0] is None else float(micro[0]),
+        micro_recall=None if micro[1] is None else float(micro[1]),
+        micro_f1=None if micro[2] is None else float(micro[2]),
     )

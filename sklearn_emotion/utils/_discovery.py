@@ -36,6 +36,15 @@ _CHECK_PARAMS: dict[str, dict] = {
         "progress_bar": False,
         "random_state": 0,
     },
+    # sklearn's checks feed 2-D arrays: FusionClassifier reads them as one modality
+    "FusionClassifier": {
+        "module__hidden_dim": 16,
+        "lr": 1e-2,
+        "max_epochs": 20,
+        "verbose": 0,
+        "progress_bar": False,
+        "random_state": 0,
+    },
 }
 
 # Raw-text transformers declare input_tags.string=True and two_d_array=False, so sklearn

@@ -14,16 +14,21 @@ from .._optional import import_optional
 from ..exceptions import EmotionWarning
 from ..text._base import _RawTextMixin
 from ..utils._progress import show_progress
-from ..utils._torch import resolve_device
-from ..utils._validation import Interval, StrOptions, validate_params
+from ..utils._torch import _PortableModulesMixin, resolve_device
+from ..utils._validation import HasMethods, Interval, StrOptions, validate_params
 from ..utils._hf import load_encoder, transformer_folder
-from ._features import _PrefixedFeaturesMixin
+from ._features import _EmbeddingCacheMixin, _local_model_path, _PrefixedFeaturesMixin
 
 __all__ = ["BertVectorizer"]
 
 
 class BertVectorizer(
-    _PrefixedFeaturesMixin, _RawTextMixin, TransformerMixin, BaseEstimator
+    _PortableModulesMixin,
+    _EmbeddingCacheMixin,
+    _PrefixedFeaturesMixin,
+    _RawTextMixin,
+    TransformerMixin,
+    BaseEstimator,
 ):
     """Contextual embeddings of raw texts from a BERT-family encoder (frozen).
 
@@ -53,6 +58,14 @@ class BertVectorizer(
         Torch device; ``"auto"`` picks CUDA, then MPS, then CPU at fit time.
     progress_bar : bool or "auto", default="auto"
         Show a progress bar over batches; ``"auto"`` shows it from 1000 texts on.
+    cache : None, bool, str, path-like, EmbeddingCache or joblib.Memory, default=None
+        Keep embeddings on disk and encode each text only once per model and setting,
+        across folds, grid-search candidates, processes and runs: a folder path (or
+        ``True`` for :func:`~sklearn_emotion.cache.default_cache_dir`), an
+        :class:`~sklearn_emotion.cache.EmbeddingCache`, or a ``joblib.Memory`` (which
+        caches whole ``transform`` calls). Entries are keyed by the model's contents,
+        ``pooling``, ``layer``, ``max_length`` and the text. Texts served from the cache
+        are not counted in the truncation warning. ``None``: no cache.
 
     Attributes
     ----------
@@ -87,6 +100,7 @@ class BertVectorizer(
     (2, 384)
     """
 
+    _torch_modules = ("model_",)  # pickled on the CPU, see _PortableModulesMixin
     _parameter_constraints = {
         "model": [str, os.PathLike],
         "pooling": [StrOptions({"cls", "mean"})],
@@ -95,7 +109,10 @@ class BertVectorizer(
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "device": [str, None],
         "progress_bar": ["boolean", StrOptions({"auto"})],
+        "cache": [None, "boolean", str, os.PathLike, HasMethods(["get_or_compute"]),
+                  HasMethods(["cache"])],
     }
+    _cache_params = ("pooling", "layer", "max_length")
 
     def __init__(
         self,
@@ -106,6 +123,7 @@ class BertVectorizer(
         batch_size=32,
         device="cpu",
         progress_bar="auto",
+        cache=None,
     ):
         self.model = model
         self.pooling = pooling
@@ -114,6 +132,7 @@ class BertVectorizer(
         self.batch_size = batch_size
         self.device = device
         self.progress_bar = progress_bar
+        self.cache = cache
 
     def fit(self, X, y=None):
         """Load the tokenizer and the encoder.
@@ -169,7 +188,19 @@ class BertVectorizer(
         self.model_ = model.to(self.device_).eval()
         self.n_layers_ = n_layers
         self.n_features_out_ = int(config.hidden_size)
+        self._reset_cache_identity()
         return self
+
+    def _model_fingerprint(self) -> str:
+        from ..cache import fingerprint_arrays, fingerprint_path
+
+        path = _local_model_path("encoders", self.model)
+        if path is not None:
+            return fingerprint_path(path)
+        vocab = self.tokenizer_.get_vocab()
+        return fingerprint_arrays(
+            sorted(vocab, key=vocab.get), repr(self.model_.config), self.model_.state_dict()
+        )
 
     def _encode_inputs(self, texts: list[str]):
         """Word-piece ids (truncated) per text, and how many texts were truncated."""
@@ -198,6 +229,9 @@ class BertVectorizer(
         """
         check_is_fitted(self, "model_")
         texts = self._validate_texts(X, reset=False)
+        return self._cached(texts, self._encode)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
         torch = import_optional("torch", feature="BertVectorizer")
         from tqdm.auto import tqdm
 
@@ -207,7 +241,9 @@ class BertVectorizer(
                 f"BertVectorizer truncated {n_truncated} of {len(texts)} texts to "
                 f"max_length={self.max_length} word pieces; raise max_length to keep more.",
                 EmotionWarning,
-                stacklevel=3,  # transform < sklearn's set_output wrapper < caller
+                # _encode < _cached (< the cache's get_or_compute) < transform <
+                # sklearn's set_output wrapper < caller
+                stacklevel=5 if self._cache_store() is None else 6,
             )
         lengths = np.fromiter(map(len, inputs["input_ids"]), dtype=np.int64, count=len(texts))
         order = np.argsort(-lengths, kind="stable")  # longest first: memory peaks early

@@ -1,6 +1,11 @@
-"""Feature names shared by the vectorizers: ``<classname>0``, ``<classname>1``, ..."""
+"""Shared by the vectorizers: feature names, and the embedding-cache hook."""
 
 from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
 
 from sklearn.base import ClassNamePrefixFeaturesOutMixin
 
@@ -14,3 +19,70 @@ class _PrefixedFeaturesMixin(ClassNamePrefixFeaturesOutMixin):
     def _n_features_out(self):
         """Used by ClassNamePrefixFeaturesOutMixin.get_feature_names_out."""
         return self.n_features_out_
+
+
+def _local_model_path(kind: str, value) -> Path | None:
+    """The local file or folder that ``value`` (a plugin name or a path) resolves to."""
+    if not isinstance(value, (str, os.PathLike)):
+        return None
+    from .. import registry
+
+    try:
+        location = registry.resolve(kind, value).location
+    except Exception:  # fit reports resolution problems; the cache just hashes weights
+        return None
+    return location if isinstance(location, Path) and location.exists() else None
+
+
+class _EmbeddingCacheMixin:
+    """``cache`` parameter support: look texts up in the cache before encoding them.
+
+    A subclass lists the parameters that change its output in ``_cache_params``,
+    implements ``_model_fingerprint()`` (the identity of the loaded model), calls
+    ``self._reset_cache_identity()`` at the end of ``fit`` and wraps its encoding in
+    ``self._cached(texts, encode)``. See :mod:`sklearn_emotion.cache`.
+    """
+
+    _cache_params: tuple = ()
+
+    def _model_fingerprint(self) -> str:  # pragma: no cover - every vectorizer overrides
+        raise NotImplementedError
+
+    def _cache_store(self):
+        from ..cache import resolve_cache
+
+        return resolve_cache(getattr(self, "cache", None), owner=type(self).__name__)
+
+    def _reset_cache_identity(self) -> None:
+        """Forget the fingerprint of a previous fit; compute it now if a cache is set."""
+        self.__dict__.pop("_cache_fingerprint", None)
+        if self._cache_store() is not None:
+            self.__dict__["_cache_fingerprint"] = self._model_fingerprint()
+
+    def _cache_namespace(self) -> tuple[str, str]:
+        """(hash of everything that decides the embeddings, a readable description)."""
+        from .. import __version__
+        from ..cache import _FORMAT
+
+        fingerprint = self.__dict__.get("_cache_fingerprint")
+        if fingerprint is None:  # cache set with set_params after fit
+            fingerprint = self.__dict__["_cache_fingerprint"] = self._model_fingerprint()
+        params = {name: repr(getattr(self, name)) for name in self._cache_params}
+        identity = {
+            "format": _FORMAT,
+            "library": __version__,
+            "class": type(self).__name__,
+            "model": fingerprint,
+            "params": params,
+        }
+        digest = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
+        shown = ", ".join(f"{k}={v}" for k, v in params.items())
+        return digest, f"{type(self).__name__}({shown}) model {fingerprint[:12]}"
+
+    def _cached(self, texts: list[str], encode):
+        """``encode(texts)``, served from the cache where the texts are stored."""
+        store = self._cache_store()
+        if store is None:
+            return encode(texts)
+        namespace, description = self._cache_namespace()
+        return store.get_or_compute(namespace, texts, encode, description)

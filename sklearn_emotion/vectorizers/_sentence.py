@@ -12,16 +12,21 @@ from sklearn.utils.validation import check_is_fitted
 from .._optional import import_optional
 from ..text._base import _RawTextMixin
 from ..utils._progress import show_progress
-from ..utils._torch import resolve_device
-from ..utils._validation import Interval, StrOptions, validate_params
+from ..utils._torch import _PortableModulesMixin, resolve_device
+from ..utils._validation import HasMethods, Interval, StrOptions, validate_params, warn_truncated
 from ..utils._hf import load_encoder
-from ._features import _PrefixedFeaturesMixin
+from ._features import _EmbeddingCacheMixin, _local_model_path, _PrefixedFeaturesMixin
 
 __all__ = ["SentenceVectorizer"]
 
 
 class SentenceVectorizer(
-    _PrefixedFeaturesMixin, _RawTextMixin, TransformerMixin, BaseEstimator
+    _PortableModulesMixin,
+    _EmbeddingCacheMixin,
+    _PrefixedFeaturesMixin,
+    _RawTextMixin,
+    TransformerMixin,
+    BaseEstimator,
 ):
     """Sentence embeddings from a sentence-transformers model (frozen, no training).
 
@@ -42,6 +47,13 @@ class SentenceVectorizer(
         Torch device; ``"auto"`` picks CUDA, then MPS, then CPU at fit time.
     progress_bar : bool or "auto", default="auto"
         Show a progress bar while encoding; ``"auto"`` shows it from 1000 texts on.
+    cache : None, bool, str, path-like, EmbeddingCache or joblib.Memory, default=None
+        Keep embeddings on disk and encode each text only once per model and setting,
+        across folds, grid-search candidates, processes and runs: a folder path (or
+        ``True`` for :func:`~sklearn_emotion.cache.default_cache_dir`), an
+        :class:`~sklearn_emotion.cache.EmbeddingCache`, or a ``joblib.Memory`` (which
+        caches whole ``transform`` calls). Entries are keyed by the model's contents,
+        ``normalize`` and the text. ``None``: no cache.
 
     Attributes
     ----------
@@ -62,7 +74,8 @@ class SentenceVectorizer(
     Notes
     -----
     Texts longer than the model's ``max_seq_length`` (256 word pieces for
-    all-MiniLM-L6-v2) are truncated by sentence-transformers. Models whose pipeline ends
+    all-MiniLM-L6-v2) are truncated by sentence-transformers, with one ``EmotionWarning``
+    per ``transform`` that counts them. Models whose pipeline ends
     with a ``Normalize`` module, all-MiniLM-L6-v2 among them, return unit vectors even
     with ``normalize=False``. A fitted vectorizer pickles
     with its weights (about 90 MB for MiniLM), so a restored copy needs no model files.
@@ -75,13 +88,17 @@ class SentenceVectorizer(
     (2, 384)
     """
 
+    _torch_modules = ("encoder_",)  # pickled on the CPU, see _PortableModulesMixin
     _parameter_constraints = {
         "model": [str, os.PathLike],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "normalize": ["boolean"],
         "device": [str, None],
         "progress_bar": ["boolean", StrOptions({"auto"})],
+        "cache": [None, "boolean", str, os.PathLike, HasMethods(["get_or_compute"]),
+                  HasMethods(["cache"])],
     }
+    _cache_params = ("normalize",)
 
     def __init__(
         self,
@@ -90,12 +107,14 @@ class SentenceVectorizer(
         normalize=True,
         device="cpu",
         progress_bar="auto",
+        cache=None,
     ):
         self.model = model
         self.batch_size = batch_size
         self.normalize = normalize
         self.device = device
         self.progress_bar = progress_bar
+        self.cache = cache
 
     def fit(self, X, y=None):
         """Load the sentence-transformers model.
@@ -133,7 +152,16 @@ class SentenceVectorizer(
         dim = getattr(encoder, "get_embedding_dimension", None)
         dim = dim or encoder.get_sentence_embedding_dimension
         self.n_features_out_ = int(dim())
+        self._reset_cache_identity()
         return self
+
+    def _model_fingerprint(self) -> str:
+        from ..cache import fingerprint_arrays, fingerprint_path
+
+        path = _local_model_path("encoders", self.model)
+        if path is not None:
+            return fingerprint_path(path)
+        return fingerprint_arrays(repr(self.encoder_), self.encoder_.state_dict())
 
     def transform(self, X):
         """Encode each text.
@@ -149,6 +177,23 @@ class SentenceVectorizer(
         """
         check_is_fitted(self, "encoder_")
         texts = self._validate_texts(X, reset=False)
+        return self._cached(texts, self._encode)
+
+    def _warn_truncated(self, texts: list[str]) -> None:
+        """One EmotionWarning counting the texts longer than the model's max_seq_length."""
+        tokenizer = getattr(self.encoder_, "tokenizer", None)
+        limit = getattr(self.encoder_, "max_seq_length", None)
+        if tokenizer is None or not limit or not texts:
+            return
+        lengths = tokenizer(
+            texts, add_special_tokens=True, return_length=True,
+            return_attention_mask=False, return_token_type_ids=False, verbose=False,
+        )["length"]
+        n_truncated = sum(int(n) > limit for n in lengths)
+        warn_truncated("SentenceVectorizer", n_truncated, len(texts), limit, "word pieces")
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        self._warn_truncated(texts)
         embeddings = self.encoder_.encode(
             texts,
             batch_size=self.batch_size,

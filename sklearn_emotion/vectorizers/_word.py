@@ -16,8 +16,8 @@ from sklearn.utils.validation import check_is_fitted
 from ..exceptions import EmotionWarning
 from ..text._base import _RawTextMixin
 from ..text._tokenize import tokenize
-from ..utils._validation import Interval, StrOptions, validate_params
-from ._features import _PrefixedFeaturesMixin
+from ..utils._validation import HasMethods, Interval, StrOptions, validate_params
+from ._features import _EmbeddingCacheMixin, _local_model_path, _PrefixedFeaturesMixin
 from ._keyed_vectors import TRAINABLE, load_vectors, train_vectors
 
 __all__ = ["WordVectorizer"]
@@ -27,7 +27,7 @@ _CHUNK = 2048  # texts gathered at a time: bounds the temporary (tokens x dim) a
 
 
 class WordVectorizer(
-    _PrefixedFeaturesMixin, _RawTextMixin, TransformerMixin, BaseEstimator
+    _EmbeddingCacheMixin, _PrefixedFeaturesMixin, _RawTextMixin, TransformerMixin, BaseEstimator
 ):
     """Word embeddings (GloVe, word2vec, fastText) of raw texts, pooled or as sequences.
 
@@ -77,6 +77,15 @@ class WordVectorizer(
     random_state : int, RandomState instance or None, default=None
         Seeds the training of word2vec / fastText vectors (trained with one worker thread,
         so an int gives identical vectors on every fit).
+    cache : None, bool, str, path-like, EmbeddingCache or joblib.Memory, default=None
+        Keep the ``"mean"``, ``"max"`` and ``"sequence"`` outputs on disk (see
+        :mod:`sklearn_emotion.cache`): a folder path (or ``True`` for
+        :func:`~sklearn_emotion.cache.default_cache_dir`), an
+        :class:`~sklearn_emotion.cache.EmbeddingCache`, or a ``joblib.Memory``. Entries
+        are keyed by the vectors' contents, ``pooling``, ``max_length``, ``lowercase``
+        and the text. Looking words up is fast, so this pays off mainly for fastText
+        subword vectors and very large corpora; ``"ids"`` output depends on the
+        training vocabulary and is never cached. ``None``: no cache.
 
     Attributes
     ----------
@@ -168,7 +177,10 @@ class WordVectorizer(
         "min_count": [Interval(Integral, 1, None, closed="left")],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
+        "cache": [None, "boolean", str, os.PathLike, HasMethods(["get_or_compute"]),
+                  HasMethods(["cache"])],
     }
+    _cache_params = ("pooling", "max_length", "lowercase")
 
     def __init__(
         self,
@@ -181,6 +193,7 @@ class WordVectorizer(
         min_count=1,
         epochs=10,
         random_state=None,
+        cache=None,
     ):
         self.vectors = vectors
         self.pooling = pooling
@@ -191,6 +204,7 @@ class WordVectorizer(
         self.min_count = min_count
         self.epochs = epochs
         self.random_state = random_state
+        self.cache = cache
 
     def fit(self, X, y=None):
         """Load the word vectors, or train them on ``X`` for "word2vec" / "fasttext".
@@ -239,7 +253,23 @@ class WordVectorizer(
             self.__dict__.pop(name, None)
         if self.pooling == "ids":
             self._build_id_vocabulary(texts)
+        self._reset_cache_identity()
         return self
+
+    def _model_fingerprint(self) -> str:
+        from ..cache import fingerprint_arrays, fingerprint_path
+
+        if not (isinstance(self.vectors, str) and self.vectors in TRAINABLE):
+            path = _local_model_path("vectors", self.vectors)
+            if path is not None:
+                return fingerprint_path(path)
+        vocab = self.vocabulary_
+        subword = self.subword_vectors_
+        ngrams = getattr(subword, "vectors_ngrams", None) if subword is not None else None
+        return fingerprint_arrays(
+            "\n".join(sorted(vocab, key=vocab.get)), self.vectors_, self.unknown_vector_,
+            ngrams, repr(getattr(subword, "min_n", None)), repr(getattr(subword, "max_n", None)),
+        )
 
     def transform(self, X):
         """Embed each text.
@@ -267,9 +297,15 @@ class WordVectorizer(
                 "training texts, but this instance was fitted with another pooling. Call "
                 "fit again with pooling='ids'."
             )
-        tokens = self._tokens(texts)
         if self.pooling in ("sequence", "ids"):
             self._check_dict_output()
+        if self.pooling == "ids":  # depends on the fitted vocabulary: never cached
+            return self._embed(texts)
+        return self._cached(texts, self._embed)
+
+    def _embed(self, texts: list[str]):
+        tokens = self._tokens(texts)
+        if self.pooling in ("sequence", "ids"):
             length = DEFAULT_SEQUENCE_LENGTH if self.max_length is None else self.max_length
             if self.pooling == "ids":
                 return self._id_sequences(tokens, length)
@@ -406,7 +442,9 @@ class WordVectorizer(
                 f"WordVectorizer: {n_empty} of {n} texts have no token with a vector in "
                 f"{self.source_} and are encoded as zero vectors.",
                 EmotionWarning,
-                stacklevel=4,  # _pooled < transform < sklearn's set_output wrapper < caller
+                # _pooled < _embed < _cached (< the cache's get_or_compute) < transform <
+                # sklearn's set_output wrapper < caller
+                stacklevel=6 if self._cache_store() is None else 7,
             )
         return out
 

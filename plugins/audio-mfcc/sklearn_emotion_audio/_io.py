@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from sklearn_emotion._optional import import_optional
-from sklearn_emotion.exceptions import DataNotFoundError, InvalidInputError
+from sklearn_emotion.exceptions import DataNotFoundError, InvalidInputError, InvalidInputTypeError
 
 __all__ = ["load_audio", "describe", "SILENCE_PEAK"]
 
@@ -115,7 +115,7 @@ def load_audio(source, sr: int, *, min_samples: int, index: int = 0,
         elif "path" in source:
             source = source["path"]
         else:
-            raise TypeError(
+            raise InvalidInputTypeError(
                 f"{who}: the audio dict {name} needs an 'array' and a 'sampling_rate', or a "
                 f"'path' (the Hugging Face datasets layout); got the keys {sorted(source)}."
             )
@@ -127,7 +127,7 @@ def load_audio(source, sr: int, *, min_samples: int, index: int = 0,
     ):
         y = np.asarray(source)
         if y.dtype.kind not in "fiu" or y.ndim not in (1, 2):
-            raise TypeError(
+            raise InvalidInputTypeError(
                 f"{who}: a waveform must be a 1-D (samples) or 2-D (channels, samples) array "
                 f"of numbers; {name} has shape {y.shape} and dtype {y.dtype}."
             )
@@ -135,7 +135,7 @@ def load_audio(source, sr: int, *, min_samples: int, index: int = 0,
             y = y / float(np.iinfo(y.dtype).max)
         y = y.mean(axis=0) if y.ndim == 2 else y
     else:
-        raise TypeError(
+        raise InvalidInputTypeError(
             f"{who} expects each item of X to be an audio file path, a waveform array or an "
             f"audio dict; {name} is of type {type(source).__name__} ({source!r:.60})."
         )

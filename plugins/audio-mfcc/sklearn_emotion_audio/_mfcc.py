@@ -11,7 +11,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from sklearn_emotion.exceptions import EmotionWarning, InvalidInputError
+from sklearn_emotion.exceptions import EmotionWarning, InvalidInputError, InvalidInputTypeError
 
 from ._io import _librosa, describe, load_audio
 
@@ -219,25 +219,25 @@ class MFCCVectorizer(TransformerMixin, BaseEstimator):
         if self.n_mfcc > self.n_mels:
             problems.append(f"n_mfcc={self.n_mfcc} must not exceed n_mels={self.n_mels}")
         if problems:
-            raise ValueError(f"{name}: " + "; ".join(problems) + ".")
+            raise InvalidInputError(f"{name}: " + "; ".join(problems) + ".")
         return features, stats
 
     def _check_clips(self, X) -> list:
         """X as a list of clip sources (paths, waveforms, audio dicts); decodes nothing."""
         name = type(self).__name__
         if isinstance(X, (str, bytes, os.PathLike)):
-            raise TypeError(
+            raise InvalidInputTypeError(
                 f"{name} expects a list of clips (file paths or waveforms), got a single "
                 f"{type(X).__name__}; wrap it in a list: [clip]."
             )
         if X is None or isinstance(X, dict):
-            raise TypeError(
+            raise InvalidInputTypeError(
                 f"{name} expects a list of clips (file paths or waveforms), got "
                 f"{type(X).__name__}."
             )
         if hasattr(X, "iloc") and getattr(X, "ndim", 1) == 2:
             if X.shape[1] != 1:
-                raise ValueError(
+                raise InvalidInputError(
                     f"{name} expects one column of clips; got a DataFrame with columns "
                     f"{list(X.columns)}. Select the audio column, e.g. df['audio'], or route it "
                     "with sklearn_emotion.multimodal.ModalityUnion."
@@ -245,7 +245,7 @@ class MFCCVectorizer(TransformerMixin, BaseEstimator):
             X = X.iloc[:, 0]
         if isinstance(X, np.ndarray) and X.dtype.kind in "fiu":
             if X.ndim != 2:
-                raise ValueError(
+                raise InvalidInputError(
                     f"{name}: a numeric array X must be 2-D (n_clips, n_samples), equal-length "
                     f"waveforms at sr={self.sr}; got shape {X.shape}. Pass a list for clips of "
                     "different lengths."
@@ -254,12 +254,12 @@ class MFCCVectorizer(TransformerMixin, BaseEstimator):
         try:
             clips = list(X)
         except TypeError:
-            raise TypeError(
+            raise InvalidInputTypeError(
                 f"{name} expects a list of clips (file paths or waveforms), got "
                 f"{type(X).__name__}."
             ) from None
         if not clips:
-            raise ValueError(f"{name} got an empty list of clips; at least one is required.")
+            raise InvalidInputError(f"{name} got an empty list of clips; at least one is required.")
         return clips
 
     def _frame_names(self, features) -> list[str]:
