@@ -83,6 +83,27 @@ def test_plugins_lists_every_kind(capsys):
         assert name in out
 
 
+def test_plugins_check_reports_a_broken_plugin(capsys, monkeypatch, tmp_path):
+    from importlib import metadata
+
+    from sklearn_emotion import registry
+
+    info = tmp_path / "broken_plugin-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.4\nName: broken-plugin\nVersion: 1.0\nLicense-Expression: MIT\n")
+    (info / "entry_points.txt").write_text(
+        "[sklearn_emotion.vectorizers]\nBroken = no_such_module_anywhere:Thing\n")
+    dist = metadata.PathDistribution(info)
+    monkeypatch.setattr(registry, "_entry_points",
+                        lambda group: [e for e in dist.entry_points if e.group == group])
+    status, out, _ = run(["plugins", "--kind", "vectorizers"], capsys)
+    assert status == 0 and "Broken" in out and "MIT" in out  # listing imports nothing
+    status, out, _ = run(["plugins", "--kind", "vectorizers", "--check"], capsys)
+    assert status == 1
+    assert "problem" in out and "'Broken'" in out and "no_such_module_anywhere" in out
+
+
 def test_unknown_subcommand_exits_with_usage(capsys):
     with pytest.raises(SystemExit) as info:
         main(["fly"])

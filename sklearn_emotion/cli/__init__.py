@@ -11,7 +11,8 @@ Sub-commands:
 - ``evaluate``: the full report of a model folder on labelled data.
 - ``predict``: labels and probabilities for texts from arguments, a file or standard
   input, streamed in batches, as CSV or JSON lines.
-- ``plugins``: list every registered plugin by kind, with its package and version.
+- ``plugins``: list every registered plugin by kind, with its package, version, plugin
+  API version and licence, then any problem found (``--check`` imports each one too).
 
 One private module per sub-command (``_train.py``, ``_evaluate.py``, ``_predict.py``,
 ``_demo.py``); this one holds the parser and :func:`main`. Every command is also
@@ -46,12 +47,22 @@ def run_plugins(args: argparse.Namespace) -> int:
     table.add_column("name", no_wrap=True)
     table.add_column("package", overflow="fold")
     table.add_column("version")
+    table.add_column("API")
+    table.add_column("licence", no_wrap=True)
     kinds = [args.kind] if args.kind else registry.KINDS
     for kind in kinds:
         for plugin in registry.find_plugins(kind):
-            table.add_row(plugin.kind, plugin.name, plugin.package, plugin.version)
-    make_console().print(table)
-    return 0
+            api = "-" if plugin.api_version is None else str(plugin.api_version)
+            table.add_row(plugin.kind, plugin.name, plugin.package, plugin.version, api,
+                          plugin.licence or "-")
+    console = make_console()
+    console.print(table)
+    # without --check nothing is imported: only what the metadata shows is reported
+    problems = [p for kind in kinds for p in registry.find_problems(kind, load=args.check)]
+    for problem in problems:
+        console.print(f"[yellow]problem[/yellow] {problem.kind} {problem.name!r} "
+                      f"({problem.package}): {problem.problem}")
+    return 1 if problems and args.check else 0
 
 
 # --------------------------------------------------------------------------- parser
@@ -209,6 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     plugins = sub.add_parser("plugins", help="list registered plugins by kind")
     plugins.add_argument("--kind", choices=registry.KINDS, default=None)
+    plugins.add_argument("--check", action="store_true",
+                         help="also import every plugin and report those that fail (exit 1)")
     plugins.set_defaults(handler=run_plugins)
     return parser
 
