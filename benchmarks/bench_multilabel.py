@@ -125,6 +125,18 @@ def minilm_embeddings(data: dict, cache_dir: Path, say) -> dict:
 
 
 # --------------------------------------------------------------------------- models
+def fit_and_score(model, X: dict, Y_train) -> dict:
+    """Fit on ``X["train"]``; dev and test probabilities and the fit time."""
+    start = time.perf_counter()
+    model.fit(X["train"], Y_train)
+    fit_s = time.perf_counter() - start
+    return {
+        "dev": model.predict_proba(X["validation"]),
+        "test": model.predict_proba(X["test"]),
+        "fit_s": round(fit_s, 1),
+    }
+
+
 def tfidf_ovr(data: dict, args) -> dict:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -135,14 +147,8 @@ def tfidf_ovr(data: dict, args) -> dict:
         TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
         OneVsRestClassifier(LogisticRegression(C=args.C, max_iter=2000)),
     )
-    start = time.perf_counter()
-    model.fit(data["train"]["X"], data["train"]["Y"])
-    fit_s = time.perf_counter() - start
-    return {
-        "dev": model.predict_proba(data["validation"]["X"]),
-        "test": model.predict_proba(data["test"]["X"]),
-        "fit_s": round(fit_s, 1),
-    }
+    texts = {subset: data[subset]["X"] for subset in SUBSETS}
+    return fit_and_score(model, texts, data["train"]["Y"])
 
 
 def minilm_ovr(data: dict, embeddings: dict, args) -> dict:
@@ -150,14 +156,7 @@ def minilm_ovr(data: dict, embeddings: dict, args) -> dict:
     from sklearn.multiclass import OneVsRestClassifier
 
     model = OneVsRestClassifier(LogisticRegression(C=args.C, max_iter=2000))
-    start = time.perf_counter()
-    model.fit(embeddings["train"], data["train"]["Y"])
-    fit_s = time.perf_counter() - start
-    return {
-        "dev": model.predict_proba(embeddings["validation"]),
-        "test": model.predict_proba(embeddings["test"]),
-        "fit_s": round(fit_s, 1),
-    }
+    return fit_and_score(model, embeddings, data["train"]["Y"])
 
 
 def minilm_ffn(data: dict, embeddings: dict, args, class_weight=None) -> dict:
@@ -171,15 +170,8 @@ def minilm_ffn(data: dict, embeddings: dict, args, class_weight=None) -> dict:
         verbose=0,
         progress_bar=False,
     )
-    start = time.perf_counter()
-    model.fit(embeddings["train"], data["train"]["Y"])
-    fit_s = time.perf_counter() - start
-    return {
-        "dev": model.predict_proba(embeddings["validation"]),
-        "test": model.predict_proba(embeddings["test"]),
-        "fit_s": round(fit_s, 1),
-        "epochs": len(model.history_),
-    }
+    return {**fit_and_score(model, embeddings, data["train"]["Y"]),
+            "epochs": len(model.history_)}
 
 
 def load_proba(folder: Path, data: dict) -> dict:

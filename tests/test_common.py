@@ -15,19 +15,10 @@ from sklearn_emotion.utils._discovery import (
     expected_failed_checks,
 )
 
+# the checks train tiny nets hundreds of times
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
 ESTIMATORS = estimators_for_checks()
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_torch_thread():
-    # The checks train tiny nets hundreds of times: one intra-op thread is several times
-    # faster than two on a busy 2-core machine (thread hand-offs dominate such nets).
-    import torch
-
-    n_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n_threads)
 
 
 # How many checks each estimator may fail. Lower it when a fix lands; raising it

@@ -10,7 +10,6 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
-import torch
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
@@ -29,18 +28,11 @@ from sklearn_emotion.vectorizers import BertVectorizer, SentenceVectorizer, Word
 
 from conftest import requires_glove, requires_minilm
 
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
 dd = pytest.importorskip("dask.dataframe")
 db = pytest.importorskip("dask.bag")
 distributed = pytest.importorskip("distributed")
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_torch_thread():
-    # dask's nanny starts workers with OMP_NUM_THREADS=1: compare at the same setting
-    n_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n_threads)
 
 
 @pytest.fixture(scope="module")

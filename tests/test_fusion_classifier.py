@@ -18,15 +18,9 @@ from sklearn_emotion.estimators import FusionClassifier
 from sklearn_emotion.exceptions import InvalidInputError
 from sklearn_emotion.nn import FusionNet
 
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
 SUBSET = SHARED_DATA / "ravdess_subset"
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_torch_thread():
-    n_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n_threads)
 
 
 # ------------------------------------------------------------------------------ FusionNet

@@ -13,7 +13,6 @@ import sys
 import joblib
 import numpy as np
 import pytest
-import torch
 from sklearn.base import clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import GridSearchCV, GroupKFold
@@ -26,15 +25,10 @@ from sklearn_emotion.exceptions import EmotionWarning, InvalidInputError
 from sklearn_emotion.multimodal import ModalityUnion
 
 SUBSET = SHARED_DATA / "ravdess_subset"
-pytestmark = pytest.mark.skipif(not SUBSET.exists(), reason=f"{SUBSET} not present")
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_torch_thread():
-    n_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n_threads)
+pytestmark = [
+    pytest.mark.skipif(not SUBSET.exists(), reason=f"{SUBSET} not present"),
+    pytest.mark.usefixtures("one_torch_thread"),
+]
 
 
 @pytest.fixture(scope="module")

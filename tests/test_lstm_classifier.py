@@ -25,17 +25,10 @@ from sklearn_emotion.nn import LSTMNet
 from sklearn_emotion.text import TextCleaner
 from sklearn_emotion.vectorizers import WordVectorizer
 
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
 LABELS = np.array(["anger", "joy", "sadness"])
 FAST = {"module__hidden_size": 16, "lr": 1e-2, "max_epochs": 12, "verbose": 0}
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_torch_thread():
-    # tiny nets on a busy 2-core machine train several times faster on one thread
-    n_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n_threads)
 
 
 def make_sequences(n_samples=150, max_length=12, dim=4, random_state=0):
