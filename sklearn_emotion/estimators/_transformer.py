@@ -290,6 +290,9 @@ class TransformerClassifier(_RawTextMixin, _EmotionNetMixin, NeuralNetClassifier
     array(['joy'], dtype='<U5')
     """
 
+    # recreated by initialize() from the model folder; sklearn_emotion.io never stores them
+    _persist_rebuilt = ("tokenizer_", "model_path_", "_local_files_only_")
+
     _parameter_constraints: dict = {
         **_EmotionNetMixin._parameter_constraints,
         "model": [str, os.PathLike],
