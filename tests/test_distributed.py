@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import logging
+import os
 import pickle
 
 import joblib
@@ -15,6 +16,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
+from sklearn_emotion import io
 from sklearn_emotion.cache import EmbeddingCache
 from sklearn_emotion.distributed import (
     configure_dask_workers,
@@ -23,7 +25,8 @@ from sklearn_emotion.distributed import (
     stream_predict,
 )
 from sklearn_emotion.estimators import FeedForwardClassifier, LSTMClassifier
-from sklearn_emotion.exceptions import DataNotFoundError, InvalidInputError
+from sklearn_emotion.exceptions import DataNotFoundError, InvalidInputError, ModelFileError
+from sklearn_emotion.model_dir import save_model_dir
 from sklearn_emotion.vectorizers import BertVectorizer, SentenceVectorizer, WordVectorizer
 
 from conftest import requires_glove, requires_minilm
@@ -81,6 +84,12 @@ def test_stream_predict_reads_files(tfidf_model, goemotions_slice, tmp_path):
     for path in (csv_path, str(txt_path)):
         labels = np.concatenate(list(stream_predict(tfidf_model, path, batch_size=32)))
         np.testing.assert_array_equal(labels, expected)
+    # a saved model is read through the safe format, from a file or a model folder
+    model_paths = (io.save(tfidf_model, tmp_path / "model.zip"),
+                   save_model_dir(tmp_path / "model", tfidf_model, {}))
+    for model_path in model_paths:
+        labels = np.concatenate(list(stream_predict(model_path, csv_path, batch_size=32)))
+        np.testing.assert_array_equal(labels, expected)
 
 
 def test_stream_predict_errors(tfidf_model):
@@ -108,12 +117,14 @@ def test_dask_predict_dataframe_series_bag(tfidf_model, goemotions_slice, tmp_pa
     np.testing.assert_array_equal(out["label"].to_numpy(), expected)  # row by row
     np.testing.assert_allclose(out[[f"proba_{c}" for c in classes]].to_numpy(), proba)
 
-    joblib.dump(tfidf_model, tmp_path / "model.joblib")
     series = dd.from_pandas(pd.Series(X_test, name="comment"), npartitions=2)
-    out = dask_predict(tmp_path / "model.joblib", series, proba_prefix=None,
-                       label_column="emotion").compute(scheduler="sync")
-    assert list(out.columns) == ["comment", "emotion"]
-    np.testing.assert_array_equal(out["emotion"].to_numpy(), expected)
+    model_paths = (io.save(tfidf_model, tmp_path / "model.zip"),
+                   save_model_dir(tmp_path / "model", tfidf_model, {}))
+    for model_path in model_paths:
+        out = dask_predict(model_path, series, proba_prefix=None,
+                           label_column="emotion").compute(scheduler="sync")
+        assert list(out.columns) == ["comment", "emotion"]
+        np.testing.assert_array_equal(out["emotion"].to_numpy(), expected)
 
     bag = db.from_sequence(X_test, npartitions=4)
     records = dask_predict(tfidf_model, bag).compute(scheduler="sync")
@@ -132,9 +143,39 @@ def test_dask_predict_errors(tfidf_model, tmp_path):
     with pytest.raises(InvalidInputError, match="needs a fitted classifier"):
         dask_predict(TfidfVectorizer(), ddf, text_column="body")
     with pytest.raises(DataNotFoundError, match="does not exist"):
-        dask_predict(tmp_path / "missing.joblib", ddf, text_column="body")
+        dask_predict(tmp_path / "missing.zip", ddf, text_column="body")
     with pytest.raises(InvalidInputError, match="expects a dask"):
         dask_predict(tfidf_model, ["a", "b"])
+
+
+# ---------------------------------------------------------------- crafted model files
+class _Payload:
+    """Unpickling it creates the folder ``marker``: stands for any code a file can run."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return os.mkdir, (self.marker,)
+
+
+def test_crafted_pickles_are_refused_and_never_run(tfidf_model, tmp_path):
+    marker = tmp_path / "payload-ran"
+    crafted_file = tmp_path / "model.joblib"
+    joblib.dump(_Payload(marker), crafted_file)
+    crafted_dir = save_model_dir(tmp_path / "folder", tfidf_model, {})
+    for name in [*os.listdir(crafted_dir), "model.joblib"]:  # its model file(s), and the
+        if name.startswith("model"):  # legacy joblib one, swapped for the payload
+            joblib.dump(_Payload(marker), crafted_dir / name)
+    ddf = dd.from_pandas(pd.DataFrame({"text": ["happy", "sad"]}), npartitions=1)
+    for path in (crafted_file, str(crafted_file), crafted_dir):
+        with pytest.raises(ModelFileError):
+            next(stream_predict(path, ["happy", "sad"]))
+        with pytest.raises(ModelFileError):
+            dask_predict(path, ddf).compute(scheduler="sync")
+        assert not marker.exists()
+    joblib.load(crafted_file)  # the payload is real: unpickling runs it
+    assert marker.is_dir()
 
 
 # ---------------------------------------------------------------- pickling for dask
@@ -241,8 +282,8 @@ def test_dask_dataframe_prediction_on_cluster_matches_local(client, tiny, goemot
     np.testing.assert_array_equal(out["label"].to_numpy(), expected)
     np.testing.assert_allclose(
         out[[f"proba_{c}" for c in model.classes_]].to_numpy(), proba, rtol=1e-6)
-    joblib.dump(model, tmp_path / "model.joblib")  # loaded once per worker process
-    out = dask_predict(tmp_path / "model.joblib", ddf, proba_prefix=None).compute()
+    folder = save_model_dir(tmp_path / "model", model, {})  # loaded once per worker process
+    out = dask_predict(folder, ddf, proba_prefix=None).compute()
     np.testing.assert_array_equal(out["label"].to_numpy(), expected)
 
 

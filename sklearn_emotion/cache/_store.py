@@ -1,55 +1,4 @@
-"""A content-addressed on-disk cache of text embeddings, shared by processes and runs.
-
-Encoding texts with a pretrained model is the expensive step of most sklearn-emotion
-pipelines, and a grid search repeats it for every fold and every parameter candidate.
-With ``cache=...`` a vectorizer (:class:`~sklearn_emotion.SentenceVectorizer`,
-:class:`~sklearn_emotion.BertVectorizer`, :class:`~sklearn_emotion.WordVectorizer`)
-looks each text up before encoding it and stores what it had to compute, so every text
-is encoded once per model and setting, across folds, candidates, processes and runs.
-
-The key of a text is ``sha256(namespace + text)``, where the namespace hashes what
-decides the embedding: the vectorizer class, the identity of the model (a hash of the
-model files' contents, or of the loaded weights when there are no files), the
-parameters that change the output (pooling, layer, normalisation, maximum length...)
-and the library version. The same text with another model or another setting is another
-entry; a change of batch size, device or progress bar is not.
-
-:class:`EmbeddingCache` keeps the entries in one SQLite database (the standard
-library's ``sqlite3``) in its folder. SQLite gives what a cache shared by processes
-needs: every write is an atomic transaction, concurrent writers wait for each other
-(``timeout``) instead of corrupting the file, readers never see half-written rows, and
-two processes that store the same key at the same time both succeed (the second write
-is ignored). The database is bounded: beyond ``max_bytes`` of embeddings, the least
-recently used entries are evicted. Put it on a local disk; SQLite's locking is not
-reliable on network file systems (NFS), so give each machine of a cluster its own
-folder there.
-
-A :class:`joblib.Memory` works too (``cache=joblib.Memory(path)``): it caches whole
-``transform`` calls, keyed by the namespace and the list of texts, so it hits only when
-exactly the same texts come again (joblib's ``reduce_size`` bounds it).
-
-Examples
---------
->>> import tempfile
->>> from sklearn_emotion.cache import EmbeddingCache
->>> cache = EmbeddingCache(tempfile.mkdtemp(), max_bytes=10_000_000)
->>> calls = []
->>> def encode(texts):
-...     calls.append(len(texts))
-...     return np.array([[len(t), t.count("!")] for t in texts], dtype=np.float32)
->>> cache.get_or_compute("example", ["I love it!", "meh"], encode)
-array([[10.,  1.],
-       [ 3.,  0.]], dtype=float32)
->>> cache.get_or_compute("example", ["meh", "so sad", "I love it!"], encode).shape
-(3, 2)
->>> calls  # the second call encoded only the new text
-[2, 1]
->>> cache.stats()["hits"], cache.stats()["misses"]
-(2, 3)
->>> cache.clear()
->>> cache.stats()["entries"]
-0
-"""
+"""The SQLite store behind :class:`EmbeddingCache`: entries, counters, LRU eviction."""
 
 from __future__ import annotations
 
@@ -59,22 +8,14 @@ import os
 import sqlite3
 import threading
 import time
-from functools import lru_cache
 from numbers import Integral, Real
 from pathlib import Path
 from typing import Any, Callable
 
-import numpy as np
+from ..exceptions import InvalidInputError
+from ._rows import _join_rows, _layout_of, _split_rows
 
-from .exceptions import InvalidInputError
-
-__all__ = [
-    "EmbeddingCache",
-    "default_cache_dir",
-    "resolve_cache",
-    "fingerprint_path",
-    "fingerprint_arrays",
-]
+__all__ = ["EmbeddingCache", "default_cache_dir"]
 
 DEFAULT_MAX_BYTES = 2 * 1024**3
 _FORMAT = 1  # bump when the stored layout changes
@@ -120,138 +61,6 @@ def default_cache_dir() -> Path:
     return Path(base).expanduser() / "sklearn-emotion"
 
 
-# ---------------------------------------------------------------- fingerprints
-def _file_signature(path: Path) -> tuple:
-    """(relative name, size, mtime) of every file under ``path``: cheap to compute."""
-    if path.is_file():
-        stat = path.stat()
-        return ((path.name, stat.st_size, stat.st_mtime_ns),)
-    rows = []
-    for root, dirs, files in os.walk(path):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
-        for name in sorted(files):
-            if name.startswith("."):
-                continue
-            full = Path(root) / name
-            stat = full.stat()
-            rows.append((str(full.relative_to(path)), stat.st_size, stat.st_mtime_ns))
-    return tuple(rows)
-
-
-@lru_cache(maxsize=64)
-def _hash_files(path: str, signature: tuple) -> str:
-    digest = hashlib.blake2b(digest_size=20)
-    base = Path(path)
-    for name, size, _ in signature:
-        digest.update(f"{name}\0{size}\0".encode())
-        with open(base / name if base.is_dir() else base, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 22), b""):
-                digest.update(block)
-    return digest.hexdigest()
-
-
-def fingerprint_path(path: str | os.PathLike) -> str:
-    """A hash of the contents of a model file or folder (hidden files excluded).
-
-    The files are read once per process: the result is remembered for as long as no
-    file changes its size or modification time.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> from sklearn_emotion.cache import fingerprint_path
-    >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (folder / "weights.bin").write_bytes(b"1234")
-    >>> a = fingerprint_path(folder)
-    >>> _ = (folder / "weights.bin").write_bytes(b"12345")
-    >>> a == fingerprint_path(folder)
-    False
-    """
-    path = Path(path).expanduser().resolve()
-    return _hash_files(str(path), _file_signature(path))
-
-
-def fingerprint_arrays(*objects: Any) -> str:
-    """A hash of arrays, tensors, strings and (nested) lists, tuples and dicts of them.
-
-    Used for model identity when there are no files to hash (vectors trained in ``fit``,
-    a model object passed in directly).
-
-    Examples
-    --------
-    >>> from sklearn_emotion.cache import fingerprint_arrays
-    >>> fingerprint_arrays(np.zeros(3)) == fingerprint_arrays(np.zeros(3))
-    True
-    >>> fingerprint_arrays(np.zeros(3)) == fingerprint_arrays(np.zeros(3, dtype=np.float32))
-    False
-    """
-    digest = hashlib.blake2b(digest_size=20)
-
-    def feed(obj):
-        if hasattr(obj, "detach") and hasattr(obj, "cpu"):  # torch tensor
-            obj = obj.detach().cpu().numpy()
-        if isinstance(obj, np.ndarray):
-            digest.update(f"nd{obj.dtype.str}{obj.shape}".encode())
-            digest.update(np.ascontiguousarray(obj).view(np.uint8).data)
-        elif isinstance(obj, dict):
-            digest.update(b"dict")
-            for key in sorted(obj, key=str):
-                feed(str(key))
-                feed(obj[key])
-        elif isinstance(obj, (list, tuple)):
-            digest.update(f"seq{len(obj)}".encode())
-            for item in obj:
-                feed(item)
-        else:
-            digest.update(f"{type(obj).__name__}:{obj!r}".encode())
-
-    for obj in objects:
-        feed(obj)
-    return digest.hexdigest()
-
-
-# ---------------------------------------------------------------- row layouts
-def _layout_of(output) -> list:
-    """[[field or None, dtype, row shape], ...] of an array or a dict of per-row arrays."""
-    if isinstance(output, np.ndarray):
-        return [[None, output.dtype.str, list(output.shape[1:])]]
-    if isinstance(output, dict):
-        n = {len(v) for v in output.values() if isinstance(v, np.ndarray)}
-        if len(n) != 1 or not all(isinstance(v, np.ndarray) for v in output.values()):
-            raise TypeError(
-                "EmbeddingCache stores arrays with one row per text (or dicts of them); got "
-                f"a dict with entries {sorted(output)} that are not all such arrays."
-            )
-        return [[k, output[k].dtype.str, list(output[k].shape[1:])] for k in sorted(output)]
-    raise TypeError(
-        "EmbeddingCache stores arrays with one row per text (or dicts of them); got "
-        f"{type(output).__name__}."
-    )
-
-
-def _split_rows(output, layout: list, n: int) -> list[bytes]:
-    fields = [output if name is None else output[name] for name, _, _ in layout]
-    flat = [np.ascontiguousarray(f).reshape(n, -1).view(np.uint8) for f in fields]
-    rows = flat[0] if len(flat) == 1 else np.concatenate(flat, axis=1)
-    return [row.tobytes() for row in rows]
-
-
-def _join_rows(values: list[bytes], layout: list):
-    n = len(values)
-    buffer = np.frombuffer(bytearray(b"".join(values)), dtype=np.uint8).reshape(n, -1)
-    out, offset = {}, 0
-    for name, dtype, shape in layout:
-        dtype = np.dtype(dtype)
-        width = dtype.itemsize * int(np.prod(shape, dtype=np.int64))
-        part = buffer[:, offset:offset + width]
-        if len(layout) > 1:
-            part = np.ascontiguousarray(part)
-        out[name] = part.view(dtype).reshape((n, *shape))
-        offset += width
-    return out[None] if len(layout) == 1 and layout[0][0] is None else out
-
-
-# ---------------------------------------------------------------- the cache
 class EmbeddingCache:
     """Embeddings on disk, one entry per (model, setting, text), safe for many processes.
 
@@ -553,60 +362,3 @@ class EmbeddingCache:
         if conn is not None:
             conn.close()
             local.conn = None
-
-
-# ---------------------------------------------------------------- joblib.Memory
-def _transform_call(namespace: str, texts: list, compute):
-    """What ``joblib.Memory`` caches: one whole transform, keyed by namespace and texts."""
-    return compute(texts)
-
-
-class _MemoryCache:
-    """Adapter that gives a ``joblib.Memory`` the ``get_or_compute`` interface."""
-
-    def __init__(self, memory):
-        self.memory = memory
-
-    def get_or_compute(self, namespace, texts, compute, description=""):
-        cached = self.memory.cache(_transform_call, ignore=["compute"])
-        return cached(namespace, list(texts), compute)
-
-
-def resolve_cache(cache, *, owner: str = "vectorizer"):
-    """The store behind a vectorizer's ``cache`` parameter, or None.
-
-    ``None``/``False``: no cache; ``True``: :class:`EmbeddingCache` in
-    :func:`default_cache_dir`; a path: :class:`EmbeddingCache` there; an
-    :class:`EmbeddingCache` or a :class:`joblib.Memory` (anything with ``.cache``): used
-    as given.
-
-    Examples
-    --------
-    >>> from sklearn_emotion.cache import resolve_cache
-    >>> resolve_cache(None) is None
-    True
-    >>> resolve_cache("~/some/folder").path.name
-    'embeddings.sqlite3'
-    """
-    if cache is None or cache is False:
-        return None
-    if cache is True:
-        return _cache_at(None)
-    if isinstance(cache, (str, os.PathLike)):
-        return _cache_at(os.fspath(cache))
-    if isinstance(cache, EmbeddingCache):
-        return cache
-    if hasattr(cache, "cache") and hasattr(cache, "location"):  # joblib.Memory
-        if cache.location is None:
-            return None  # Memory(None) caches nothing, as in Pipeline(memory=...)
-        return _MemoryCache(cache)
-    raise InvalidInputError(
-        f"The 'cache' parameter of {owner} must be None, a bool, a folder path, an "
-        f"EmbeddingCache or a joblib.Memory; got {type(cache).__name__} ({cache!r:.60})."
-    )
-
-
-@lru_cache(maxsize=16)
-def _cache_at(directory: str | None) -> EmbeddingCache:
-    """One EmbeddingCache (one connection) per folder and process."""
-    return EmbeddingCache(directory)
