@@ -1,4 +1,7 @@
-"""Private plumbing shared by every transformer that takes raw text as input."""
+"""The raw-text input mixin shared by every transformer and estimator that takes texts.
+
+Public through :mod:`sklearn_emotion.plugin_api` as ``RawTextMixin``.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,10 @@ import numpy as np
 
 from ..utils._validation import check_texts
 
-__all__ = ["_RawTextMixin"]
+__all__ = ["RawTextMixin"]
 
 
-class _RawTextMixin:
+class RawTextMixin:
     """Tags and input validation for transformers whose ``X`` is a sequence of texts.
 
     ``X`` is one column of text, so after fitting ``n_features_in_ == 1``; when it was a
@@ -36,3 +39,6 @@ class _RawTextMixin:
             elif hasattr(self, "feature_names_in_"):
                 del self.feature_names_in_
         return texts
+
+
+_RawTextMixin = RawTextMixin  # the name the library's estimators import

@@ -9,7 +9,7 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 
 from .._optional import import_optional
 from ..utils._validation import StrOptions, validate_params
-from ._base import _RawTextMixin
+from ._base import RawTextMixin
 from ._tokenize import (
     _APOSTROPHES,
     _PLACEHOLDER_RE,
@@ -40,7 +40,7 @@ def _demojize(text: str) -> str:
     return _DEMOJIZED_RE.sub(lambda m: " " + _NON_WORD_RE.sub(" ", m.group(1)).strip() + " ", text)
 
 
-class TextCleaner(OneToOneFeatureMixin, _RawTextMixin, TransformerMixin, BaseEstimator):
+class TextCleaner(OneToOneFeatureMixin, RawTextMixin, TransformerMixin, BaseEstimator):
     """Normalise raw texts: URLs, @mentions, numbers, emoji, placeholders, stop words, stems.
 
     A stateless transformer: ``fit`` only validates, and ``transform`` maps each text to a

@@ -1,6 +1,7 @@
 """Loading Hugging Face / sentence-transformers models by plugin name, local folder or hub name.
 
-Shared by the model-backed vectorizers and by TransformerClassifier.
+Shared by the model-backed vectorizers and by TransformerClassifier; public through
+:mod:`sklearn_emotion.plugin_api`.
 """
 
 from __future__ import annotations
@@ -27,8 +28,27 @@ def load_encoder(owner: str, model, loader: Callable[[str, bool], Any]) -> Any:
     ``loader(location, local_files_only)`` does the actual loading. A hub name is first
     tried from the local Hugging Face cache only, and then online; when both fail, the
     error lists the installed encoder plugins instead of a long network traceback.
+
+    Parameters
+    ----------
+    owner : str
+        The class that loads, named in error messages.
+    model : str, path-like or Resource
+        An encoder plugin name, a local path, a hub name, or what
+        ``registry.resolve("encoders", ...)`` already returned (so that a ``fit`` that
+        needs the resolved location too resolves only once).
+    loader : callable
+        ``loader(location: str, local_files_only: bool)`` returns the loaded model.
+
+    Returns
+    -------
+    object
+        What ``loader`` returned, or the object an encoder plugin handed over.
     """
-    resource = registry.resolve("encoders", model)
+    if isinstance(model, registry.Resource):
+        resource = model
+    else:
+        resource = registry.resolve("encoders", model)
     if resource.source == "hub":
         try:
             return loader(resource.location, True)

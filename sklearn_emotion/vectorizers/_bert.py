@@ -7,29 +7,20 @@ import warnings
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
 
 from .._optional import import_optional
+from ..cache import fingerprint_arrays
 from ..exceptions import EmotionWarning
-from ..text._base import _RawTextMixin
+from ..utils._hf import load_encoder, transformer_folder
 from ..utils._progress import show_progress
 from ..utils._torch import _PortableModulesMixin, resolve_device
-from ..utils._validation import HasMethods, Interval, StrOptions, validate_params
-from ..utils._hf import load_encoder, transformer_folder
-from ._features import _EmbeddingCacheMixin, _local_model_path, _PrefixedFeaturesMixin
+from ..utils._validation import HasMethods, Interval, StrOptions
+from ._pretrained import PretrainedVectorizer
 
 __all__ = ["BertVectorizer"]
 
 
-class BertVectorizer(
-    _PortableModulesMixin,
-    _EmbeddingCacheMixin,
-    _PrefixedFeaturesMixin,
-    _RawTextMixin,
-    TransformerMixin,
-    BaseEstimator,
-):
+class BertVectorizer(_PortableModulesMixin, PretrainedVectorizer):
     """Contextual embeddings of raw texts from a BERT-family encoder (frozen).
 
     Each text is split into word pieces by the model's tokenizer, run through the
@@ -101,6 +92,7 @@ class BertVectorizer(
     """
 
     _torch_modules = ("model_",)  # pickled on the CPU, see _PortableModulesMixin
+    _resource_attributes = ("tokenizer_", "model_", "device_")  # stored by reference
     _parameter_constraints = {
         "model": [str, os.PathLike],
         "pooling": [StrOptions({"cls", "mean"})],
@@ -134,24 +126,9 @@ class BertVectorizer(
         self.progress_bar = progress_bar
         self.cache = cache
 
-    def fit(self, X, y=None):
-        """Load the tokenizer and the encoder.
-
-        Parameters
-        ----------
-        X : iterable of str
-            Raw texts (only validated).
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : BertVectorizer
-        """
-        validate_params(self)
-        self._validate_texts(X, reset=True)
+    def _load_resource(self, resource) -> dict:
+        """Load the tokenizer and the encoder that ``resource`` points at."""
         transformers = import_optional("transformers", feature="BertVectorizer")
-        self.device_ = resolve_device(self.device)
 
         def loader(location, local_files_only):
             location = transformer_folder(location)
@@ -163,7 +140,7 @@ class BertVectorizer(
             )
             return tokenizer, model
 
-        loaded = load_encoder("BertVectorizer", self.model, loader)
+        loaded = load_encoder("BertVectorizer", resource, loader)
         if not isinstance(loaded, tuple):
             raise TypeError(
                 f"The encoders plugin {self.model!r} returned a {type(loaded).__name__}; "
@@ -184,19 +161,16 @@ class BertVectorizer(
                 f"BertVectorizer got max_length={self.max_length}, but {self.model!r} "
                 f"handles at most {limit} tokens; set max_length <= {limit}."
             )
-        self.tokenizer_ = tokenizer
-        self.model_ = model.to(self.device_).eval()
-        self.n_layers_ = n_layers
-        self.n_features_out_ = int(config.hidden_size)
-        self._reset_cache_identity()
-        return self
+        device = resolve_device(self.device)
+        return {
+            "device_": device,
+            "tokenizer_": tokenizer,
+            "model_": model.to(device).eval(),
+            "n_layers_": n_layers,
+            "n_features_out_": int(config.hidden_size),
+        }
 
-    def _model_fingerprint(self) -> str:
-        from ..cache import fingerprint_arrays, fingerprint_path
-
-        path = _local_model_path("encoders", self.model)
-        if path is not None:
-            return fingerprint_path(path)
+    def _weights_fingerprint(self) -> str:
         vocab = self.tokenizer_.get_vocab()
         return fingerprint_arrays(
             sorted(vocab, key=vocab.get), repr(self.model_.config), self.model_.state_dict()
@@ -214,22 +188,6 @@ class BertVectorizer(
             n_truncated = sum(len(ids) > self.max_length for ids in full["input_ids"])
         names = [k for k in ("input_ids", "token_type_ids") if k in enc]
         return {k: enc[k] for k in names}, n_truncated
-
-    def transform(self, X):
-        """Embed each text.
-
-        Parameters
-        ----------
-        X : iterable of str
-            Raw texts.
-
-        Returns
-        -------
-        ndarray of shape (n_texts, n_features_out_), dtype=float32
-        """
-        check_is_fitted(self, "model_")
-        texts = self._validate_texts(X, reset=False)
-        return self._cached(texts, self._encode)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         torch = import_optional("torch", feature="BertVectorizer")

@@ -188,13 +188,16 @@ def _load_hub(name: str) -> LoadedVectors:
     return _from_keyed_vectors(obj, f"gensim-data:{name}")
 
 
-def load_vectors(vectors) -> LoadedVectors:
+def load_vectors(vectors, resource: registry.Resource | None = None) -> LoadedVectors:
     """Load pretrained vectors from a registered name, a path, a hub name or a gensim object.
 
     Parameters
     ----------
     vectors : str, path-like or gensim KeyedVectors
         See :class:`~sklearn_emotion.vectorizers.WordVectorizer`.
+    resource : Resource, default=None
+        What ``registry.resolve("vectors", vectors)`` returned, when the caller already
+        resolved the name; ``None`` resolves it here.
 
     Returns
     -------
@@ -202,7 +205,8 @@ def load_vectors(vectors) -> LoadedVectors:
     """
     if not isinstance(vectors, (str, os.PathLike)):
         return _from_keyed_vectors(vectors, type(vectors).__name__)
-    resource = registry.resolve("vectors", vectors)
+    if resource is None:
+        resource = registry.resolve("vectors", vectors)
     if resource.source == "hub":
         return _load_hub(resource.location)
     if not isinstance(resource.location, Path):  # a plugin that returns a loaded object

@@ -6,28 +6,19 @@ import os
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
 
 from .._optional import import_optional
-from ..text._base import _RawTextMixin
+from ..cache import fingerprint_arrays
+from ..utils._hf import load_encoder
 from ..utils._progress import show_progress
 from ..utils._torch import _PortableModulesMixin, resolve_device
-from ..utils._validation import HasMethods, Interval, StrOptions, validate_params, warn_truncated
-from ..utils._hf import load_encoder
-from ._features import _EmbeddingCacheMixin, _local_model_path, _PrefixedFeaturesMixin
+from ..utils._validation import HasMethods, Interval, StrOptions, warn_truncated
+from ._pretrained import PretrainedVectorizer
 
 __all__ = ["SentenceVectorizer"]
 
 
-class SentenceVectorizer(
-    _PortableModulesMixin,
-    _EmbeddingCacheMixin,
-    _PrefixedFeaturesMixin,
-    _RawTextMixin,
-    TransformerMixin,
-    BaseEstimator,
-):
+class SentenceVectorizer(_PortableModulesMixin, PretrainedVectorizer):
     """Sentence embeddings from a sentence-transformers model (frozen, no training).
 
     The model is loaded in ``fit`` (never in ``__init__``), so ``clone`` and
@@ -89,6 +80,7 @@ class SentenceVectorizer(
     """
 
     _torch_modules = ("encoder_",)  # pickled on the CPU, see _PortableModulesMixin
+    _resource_attributes = ("encoder_", "device_")  # stored by reference in model files
     _parameter_constraints = {
         "model": [str, os.PathLike],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -116,68 +108,31 @@ class SentenceVectorizer(
         self.progress_bar = progress_bar
         self.cache = cache
 
-    def fit(self, X, y=None):
-        """Load the sentence-transformers model.
-
-        Parameters
-        ----------
-        X : iterable of str
-            Raw texts (only validated).
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : SentenceVectorizer
-        """
-        validate_params(self)
-        self._validate_texts(X, reset=True)
+    def _load_resource(self, resource) -> dict:
+        """Load the sentence-transformers model that ``resource`` points at."""
         st = import_optional("sentence_transformers", feature="SentenceVectorizer")
-        self.device_ = resolve_device(self.device)
+        device = resolve_device(self.device)
 
         def loader(location, local_files_only):
             return st.SentenceTransformer(
-                location, device=self.device_, local_files_only=local_files_only
+                location, device=device, local_files_only=local_files_only
             )
 
-        encoder = load_encoder("SentenceVectorizer", self.model, loader)
+        encoder = load_encoder("SentenceVectorizer", resource, loader)
         if not isinstance(encoder, st.SentenceTransformer):
             raise TypeError(
                 f"The encoders plugin {self.model!r} returned a {type(encoder).__name__}; "
                 "SentenceVectorizer needs a sentence-transformers folder or model."
             )
-        self.encoder_ = encoder.to(self.device_)
-        self.encoder_.eval()
+        encoder = encoder.to(device)
+        encoder.eval()
         # sentence-transformers >= 5 renamed get_sentence_embedding_dimension
         dim = getattr(encoder, "get_embedding_dimension", None)
         dim = dim or encoder.get_sentence_embedding_dimension
-        self.n_features_out_ = int(dim())
-        self._reset_cache_identity()
-        return self
+        return {"device_": device, "encoder_": encoder, "n_features_out_": int(dim())}
 
-    def _model_fingerprint(self) -> str:
-        from ..cache import fingerprint_arrays, fingerprint_path
-
-        path = _local_model_path("encoders", self.model)
-        if path is not None:
-            return fingerprint_path(path)
+    def _weights_fingerprint(self) -> str:
         return fingerprint_arrays(repr(self.encoder_), self.encoder_.state_dict())
-
-    def transform(self, X):
-        """Encode each text.
-
-        Parameters
-        ----------
-        X : iterable of str
-            Raw texts.
-
-        Returns
-        -------
-        ndarray of shape (n_texts, n_features_out_), dtype=float32
-        """
-        check_is_fitted(self, "encoder_")
-        texts = self._validate_texts(X, reset=False)
-        return self._cached(texts, self._encode)
 
     def _warn_truncated(self, texts: list[str]) -> None:
         """One EmotionWarning counting the texts longer than the model's max_seq_length."""

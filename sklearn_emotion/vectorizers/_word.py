@@ -3,32 +3,28 @@
 from __future__ import annotations
 
 import os
-import warnings
 from numbers import Integral
 
 import numpy as np
 from sklearn import get_config
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ..exceptions import EmotionWarning
-from ..text._base import _RawTextMixin
+from ..cache import fingerprint_arrays
+from ..exceptions import UnsupportedModelError
 from ..text._tokenize import tokenize
 from ..utils._validation import HasMethods, Interval, StrOptions, validate_params
-from ._features import _EmbeddingCacheMixin, _local_model_path, _PrefixedFeaturesMixin
 from ._keyed_vectors import TRAINABLE, load_vectors, train_vectors
+from ._pretrained import PretrainedVectorizer
+from ._word_lookup import _TokenLookupMixin
 
 __all__ = ["WordVectorizer"]
 
 DEFAULT_SEQUENCE_LENGTH = 64
-_CHUNK = 2048  # texts gathered at a time: bounds the temporary (tokens x dim) array
 
 
-class WordVectorizer(
-    _EmbeddingCacheMixin, _PrefixedFeaturesMixin, _RawTextMixin, TransformerMixin, BaseEstimator
-):
+class WordVectorizer(_TokenLookupMixin, PretrainedVectorizer):
     """Word embeddings (GloVe, word2vec, fastText) of raw texts, pooled or as sequences.
 
     Texts are split with :func:`~sklearn_emotion.text.tokenize` and each token is looked
@@ -181,6 +177,12 @@ class WordVectorizer(
                   HasMethods(["cache"])],
     }
     _cache_params = ("pooling", "max_length", "lowercase")
+    _resource_param = "vectors"
+    _resource_kind = "vectors"
+    # stored by reference in model files, unless trained in fit (see __emotion_persist__)
+    _resource_attributes = (
+        "vocabulary_", "vectors_", "unknown_vector_", "subword_vectors_", "source_"
+    )
 
     def __init__(
         self,
@@ -222,7 +224,8 @@ class WordVectorizer(
         """
         validate_params(self)
         texts = self._validate_texts(X, reset=True)
-        if isinstance(self.vectors, str) and self.vectors in TRAINABLE:
+        resource = None
+        if self._trains_vectors():
             seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
             loaded = train_vectors(
                 self.vectors,
@@ -233,6 +236,7 @@ class WordVectorizer(
                 epochs=self.epochs,
                 seed=seed,
             )
+            fitted = self._fitted_attributes(loaded)
         else:
             if not isinstance(self.vectors, (str, os.PathLike)) and not hasattr(
                 getattr(self.vectors, "wv", self.vectors), "key_to_index"
@@ -242,27 +246,41 @@ class WordVectorizer(
                     "name, a path, 'word2vec', 'fasttext' or a gensim KeyedVectors; got "
                     f"{type(self.vectors).__name__} instead."
                 )
-            loaded = load_vectors(self.vectors)
-        self.vocabulary_ = loaded.vocabulary
-        self.vectors_ = loaded.vectors
-        self.unknown_vector_ = loaded.unknown
-        self.subword_vectors_ = loaded.subword_model
-        self.source_ = loaded.source
-        self.n_features_out_ = int(loaded.vectors.shape[1])
+            resource = self._resolve_resource()
+            fitted = self._load_resource(resource)
+        for name, value in fitted.items():
+            setattr(self, name, value)
         for name in ("id_vocabulary_", "embedding_matrix_"):  # from an earlier fit
             self.__dict__.pop(name, None)
         if self.pooling == "ids":
             self._build_id_vocabulary(texts)
-        self._reset_cache_identity()
+        self._reset_cache_identity(resource)
         return self
 
-    def _model_fingerprint(self) -> str:
-        from ..cache import fingerprint_arrays, fingerprint_path
+    def _trains_vectors(self) -> bool:
+        return isinstance(self.vectors, str) and self.vectors in TRAINABLE
 
-        if not (isinstance(self.vectors, str) and self.vectors in TRAINABLE):
-            path = _local_model_path("vectors", self.vectors)
-            if path is not None:
-                return fingerprint_path(path)
+    def _resolve_resource(self):
+        if self._trains_vectors():
+            return None  # trained in fit: nothing to resolve
+        return super()._resolve_resource()
+
+    def _load_resource(self, resource) -> dict:
+        """Load the pretrained vectors (a name, a path, a hub name or a gensim object)."""
+        return self._fitted_attributes(load_vectors(self.vectors, resource=resource))
+
+    @staticmethod
+    def _fitted_attributes(loaded) -> dict:
+        return {
+            "vocabulary_": loaded.vocabulary,
+            "vectors_": loaded.vectors,
+            "unknown_vector_": loaded.unknown,
+            "subword_vectors_": loaded.subword_model,
+            "source_": loaded.source,
+            "n_features_out_": int(loaded.vectors.shape[1]),
+        }
+
+    def _weights_fingerprint(self) -> str:
         vocab = self.vocabulary_
         subword = self.subword_vectors_
         ngrams = getattr(subword, "vectors_ngrams", None) if subword is not None else None
@@ -270,6 +288,25 @@ class WordVectorizer(
             "\n".join(sorted(vocab, key=vocab.get)), self.vectors_, self.unknown_vector_,
             ngrams, repr(getattr(subword, "min_n", None)), repr(getattr(subword, "max_n", None)),
         )
+
+    def __emotion_persist__(self):
+        """Pretrained vectors are stored by reference; vectors trained in fit by value.
+
+        Raises
+        ------
+        UnsupportedModelError
+            When the fitted vectors were given as an in-memory gensim object, which the
+            safe model format can store neither by reference nor by value.
+        """
+        if self._trains_vectors() or not hasattr(self, "vectors_"):
+            return None
+        if not isinstance(self.vectors, (str, os.PathLike)):
+            raise UnsupportedModelError(
+                "sklearn_emotion.io.save cannot store a WordVectorizer whose 'vectors' "
+                f"parameter is a {type(self.vectors).__name__} object; pass a registered "
+                "name or a file path instead (or use joblib for trusted use)."
+            )
+        return super().__emotion_persist__()
 
     def transform(self, X):
         """Embed each text.
@@ -323,40 +360,6 @@ class WordVectorizer(
             tokens = [t[:max_length] for t in tokens]
         return tokens
 
-    def _build_id_vocabulary(self, texts: list[str]) -> None:
-        """``id_vocabulary_`` and ``embedding_matrix_`` of the words in ``texts``."""
-        vocab = self.vocabulary_
-        words = {token for text_tokens in self._tokens(texts) for token in text_tokens}
-        known = sorted((w for w in words if w in vocab), key=vocab.__getitem__)
-        subword = []  # (word, vector) of unknown words that fastText builds from subwords
-        if self.subword_vectors_ is not None:
-            for word in sorted(w for w in words if w not in vocab):
-                vector = self.subword_vectors_.get_vector(word)
-                if np.any(vector):
-                    subword.append((word, vector))
-        matrix = np.empty((2 + len(known) + len(subword), self.n_features_out_), np.float32)
-        matrix[0] = 0.0
-        matrix[1] = self.unknown_vector_
-        rows = np.fromiter((vocab[w] for w in known), dtype=np.int64, count=len(known))
-        matrix[2 : 2 + len(known)] = self.vectors_[rows]
-        for k, (_, vector) in enumerate(subword):
-            matrix[2 + len(known) + k] = vector
-        matrix.flags.writeable = False  # shared by reference with every transform output
-        self.id_vocabulary_ = {w: i for i, w in enumerate(known + [w for w, _ in subword], 2)}
-        self.embedding_matrix_ = matrix
-
-    def _id_sequences(self, tokens: list[list[str]], length: int) -> dict:
-        ids = np.zeros((len(tokens), length), dtype=np.int64)
-        lengths = np.ones(len(tokens), dtype=np.int64)  # an empty text is one unknown token
-        vocab = self.id_vocabulary_
-        for i, text_tokens in enumerate(tokens):
-            if text_tokens:
-                ids[i, : len(text_tokens)] = [vocab.get(t, 1) for t in text_tokens]
-                lengths[i] = len(text_tokens)
-            else:
-                ids[i, 0] = 1
-        return {"ids": ids, "lengths": lengths, "embedding_weights": self.embedding_matrix_}
-
     def _check_dict_output(self) -> None:
         dense = getattr(self, "_sklearn_output_config", {}).get(
             "transform", get_config()["transform_output"]
@@ -367,102 +370,6 @@ class WordVectorizer(
                 f"cannot be converted by set_output(transform={dense!r}); use pooling='mean' "
                 "or 'max' for tabular output, or set_output(transform='default')."
             )
-
-    def _ids(self, tokens: list[list[str]], oov: dict) -> tuple[np.ndarray, np.ndarray]:
-        """Flat row ids of all tokens and per-text counts; unknown tokens get -1 - k.
-
-        ``oov`` collects the distinct unknown tokens in order, so that id ``-1 - k`` is the
-        k-th of them.
-        """
-        vocab = self.vocabulary_
-        lengths = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
-        flat = []
-        for text_tokens in tokens:
-            for token in text_tokens:
-                j = vocab.get(token)
-                if j is None:
-                    j = -1 - oov.setdefault(token, len(oov))
-                flat.append(j)
-        return np.asarray(flat, dtype=np.int64), lengths
-
-    def _oov_vectors(self, oov: dict) -> tuple[np.ndarray, np.ndarray]:
-        """Vectors of the unknown tokens, and which of them are real (fastText) vectors.
-
-        Without a subword model every row is ``unknown_vector_`` and none is real.
-        """
-        table = np.empty((len(oov), self.n_features_out_), dtype=np.float32)
-        found = np.zeros(len(oov), dtype=bool)
-        table[:] = self.unknown_vector_
-        model = self.subword_vectors_
-        if model is not None:
-            for word, k in oov.items():
-                if word is None:  # stands for an empty text in sequence output
-                    continue
-                vector = model.get_vector(word)
-                if np.any(vector):
-                    table[k] = vector
-                    found[k] = True
-        return table, found
-
-    def _gather(self, ids: np.ndarray, oov_table: np.ndarray) -> np.ndarray:
-        rows = np.empty((len(ids), self.n_features_out_), dtype=np.float32)
-        known = ids >= 0
-        rows[known] = self.vectors_[ids[known]]
-        rows[~known] = oov_table[-1 - ids[~known]]
-        return rows
-
-    def _pooled(self, tokens: list[list[str]]) -> np.ndarray:
-        n, dim = len(tokens), self.n_features_out_
-        out = np.zeros((n, dim), dtype=np.float32)
-        reduce = np.add if self.pooling == "mean" else np.maximum
-        n_empty = 0
-        for start in range(0, n, _CHUNK):
-            oov: dict = {}
-            ids, lengths = self._ids(tokens[start : start + _CHUNK], oov)
-            oov_table, found = self._oov_vectors(oov)
-            # drop tokens without a vector; count what is left per text
-            keep = ids >= 0
-            if found.any():
-                keep[~keep] = found[-1 - ids[~keep]]
-            owner = np.repeat(np.arange(len(lengths)), lengths)
-            ids, owner = ids[keep], owner[keep]
-            counts = np.bincount(owner, minlength=len(lengths))
-            nonempty = counts > 0
-            n_empty += int((~nonempty).sum())
-            if not ids.size:
-                continue
-            rows = self._gather(ids, oov_table)
-            starts = np.concatenate(([0], np.cumsum(counts)[:-1]))[nonempty]
-            pooled = reduce.reduceat(rows, starts, axis=0)
-            if self.pooling == "mean":
-                pooled /= counts[nonempty, None]
-            out[start + np.flatnonzero(nonempty)] = pooled
-        if n_empty:
-            warnings.warn(
-                f"WordVectorizer: {n_empty} of {n} texts have no token with a vector in "
-                f"{self.source_} and are encoded as zero vectors.",
-                EmotionWarning,
-                # _pooled < _embed < _cached (< the cache's get_or_compute) < transform <
-                # sklearn's set_output wrapper < caller
-                stacklevel=6 if self._cache_store() is None else 7,
-            )
-        return out
-
-    def _sequences(self, tokens: list[list[str]], length: int) -> dict:
-        n, dim = len(tokens), self.n_features_out_
-        embeddings = np.zeros((n, length, dim), dtype=np.float32)
-        all_lengths = np.empty(n, dtype=np.int64)
-        for start in range(0, n, _CHUNK):
-            chunk = [t if t else [None] for t in tokens[start : start + _CHUNK]]
-            oov: dict = {}
-            ids, lengths = self._ids(chunk, oov)
-            oov_table, _ = self._oov_vectors(oov)
-            owner = start + np.repeat(np.arange(len(lengths)), lengths)
-            offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-            position = np.arange(len(ids)) - np.repeat(offsets, lengths)
-            embeddings[owner, position] = self._gather(ids, oov_table)
-            all_lengths[start : start + len(chunk)] = lengths
-        return {"embeddings": embeddings, "lengths": all_lengths}
 
     def __getstate__(self):
         state = super().__getstate__()
