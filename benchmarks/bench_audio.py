@@ -1,14 +1,15 @@
 """Speech emotion on RAVDESS, speaker-independent: audio-only, text-only and text+audio fusion.
 
-Data: ``shared/data/ravdess_speech16k`` (720 clips of 12 actors, 8 emotions, 16 kHz FLAC;
-CC BY-NC-SA 4.0, read from that path), listed by ``load_audio_folder``. Every score comes
-from ``GroupKFold`` over the actors (``--folds``, default 6: two unseen actors per test
-fold), pooled over the folds: accuracy, macro-F1 and the confusion matrix.
+Data: your RAVDESS speech folder, given as ``--data`` and read by ``load_audio_folder``
+(720 clips of 12 actors, 8 emotions; CC BY-NC-SA 4.0, not bundled; the published results
+used the clips resampled to 16 kHz FLAC). Every score comes from ``GroupKFold`` over the
+actors (``--folds``, default 6: two unseen actors per test fold), pooled over the folds:
+accuracy, macro-F1 and the confusion matrix.
 
 (a) Models:
 
 - ``floor``: plain librosa ``mfcc(n_mfcc=40)`` mean/std + StandardScaler +
-  LogisticRegression (the floor of DESIGN.md, about 0.41);
+  LogisticRegression (the floor, about 0.41);
 - ``audio-mfcc``: ``MFCCVectorizer()`` defaults (MFCC-40 mean/std) + ``FusionClassifier``;
 - ``audio``: ``MFCCVectorizer`` with deltas, spectral shape and prosody, seven statistics,
   silence trimmed, + ``FusionClassifier``;
@@ -33,25 +34,21 @@ warm-up (numba compiles on first use); the runs are interleaved, best of two rou
 Results go to ``benchmarks/results/audio_<date>.json`` and ``.md``. About 6-8 minutes on
 2 CPU cores with the defaults. Usage::
 
-    python benchmarks/bench_audio.py
-    python benchmarks/bench_audio.py --seeds 0 --skip-throughput   # quicker
+    python benchmarks/bench_audio.py --data RAVDESS_FOLDER
+    python benchmarks/bench_audio.py --data RAVDESS_FOLDER --seeds 0 --skip-throughput  # quicker
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import time
 import warnings
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
-DEFAULT_DATA = HERE.parents[1] / "shared" / "data" / "ravdess_speech16k"
+from _common import RESULTS, config_of, data_folder, environment, write_result
+
 RICH = {
     "features": ("mfcc", "delta", "delta2", "spectral", "prosody"),
     "stats": ("mean", "std", "min", "max", "median", "p10", "p90"),
@@ -63,7 +60,7 @@ NET = {"module__hidden_dim": 128, "module__dropout": 0.3, "optimizer__weight_dec
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
+    parser.add_argument("--data", type=Path, default=None,
                         help="folder with the clips and labels.csv")
     parser.add_argument("--folds", type=int, default=6, help="GroupKFold splits over actors")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
@@ -72,7 +69,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--check-pipeline", action=argparse.BooleanOptionalAction,
                         default=True)
-    parser.add_argument("--out", type=Path, default=HERE / "results")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     return parser.parse_args(argv)
 
 
@@ -228,29 +225,15 @@ def _check_pipeline(data, y, groups, fused, args, say) -> dict:
     return {"agreement": same, "fold_accuracy": float(np.mean(end_to_end == y[test]))}
 
 
-def environment(args) -> dict:
-    import librosa
-    import sklearn
-    import skorch
-    import torch
-
-    return {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "machine": platform.platform(), "cpus": os.cpu_count(),
-            "torch_threads": args.threads, "n_jobs": args.n_jobs,
-            "versions": {"torch": torch.__version__, "skorch": skorch.__version__,
-                         "scikit-learn": sklearn.__version__, "librosa": librosa.__version__},
-            "data": str(args.data), "folds": args.folds, "seeds": args.seeds,
-            "rich_features": {k: list(v) if isinstance(v, tuple) else v
-                              for k, v in RICH.items()},
+def config(args) -> dict:
+    return {**config_of(args), "rich_features": {k: list(v) if isinstance(v, tuple) else v
+                                                 for k, v in RICH.items()},
             "network": NET}
 
 
-def markdown(report: dict) -> str:
-    env = report["environment"]
-    lines = [f"# RAVDESS speech emotion, speaker-independent ({env['date']})", "",
-             f"{report['n_clips']} clips, {report['n_actors']} actors, GroupKFold({env['folds']}) "
-             f"by actor; seeds {env['seeds']}; {env['cpus']} CPUs, torch threads "
-             f"{env['torch_threads']}.", "",
+def markdown(report: dict, args) -> str:
+    lines = [f"{report['n_clips']} clips, {report['n_actors']} actors, GroupKFold({args.folds}) "
+             f"by actor; seeds {args.seeds}; n_jobs {args.n_jobs}.", "",
              "| model | accuracy | macro-F1 | seconds |", "| --- | --- | --- | --- |"]
     for name, res in report["accuracy"].items():
         acc = [r["accuracy"] for r in res["runs"]]
@@ -269,7 +252,7 @@ def markdown(report: dict) -> str:
             lines.append(f"| {name} | {row['clips_per_s']} | {row['seconds']} |")
     labels = report["labels"]
     for name, res in report["accuracy"].items():
-        seed = env["seeds"][0] if name != "floor" else "-"
+        seed = args.seeds[0] if name != "floor" else "-"
         lines += ["", f"Confusion matrix, {name} (seed {seed}; rows true, columns predicted):",
                   "",
                   "| | " + " | ".join(labels) + " |", "|---" * (len(labels) + 1) + "|"]
@@ -290,12 +273,12 @@ def main(argv=None) -> int:
         print(message, flush=True)
 
     started = time.perf_counter()
-    bunch = load_audio_folder(args.data)
+    bunch = load_audio_folder(data_folder(args.data, "RAVDESS"))
     data, y = bunch.data, np.asarray(bunch.target, dtype=object)
     groups = np.asarray(bunch.groups)
     say(f"RAVDESS: {len(y)} clips, {len(set(groups))} actors, {len(set(y))} emotions")
-    report = {"environment": environment(args), "n_clips": len(y),
-              "n_actors": len(set(groups))}
+    env = environment(("librosa",))
+    report = {"n_clips": len(y), "n_actors": len(set(groups))}
     store: dict = {}
     if not args.skip_throughput:
         say("(b) extraction throughput")
@@ -304,11 +287,11 @@ def main(argv=None) -> int:
     report["accuracy"], extra = accuracy(data, y, groups, args, say, store)
     report.update(extra)
     report["seconds"] = round(time.perf_counter() - started, 1)
-    args.out.mkdir(parents=True, exist_ok=True)
-    stem = args.out / f"audio_{datetime.now(timezone.utc):%Y%m%dT%H%M%S}"
-    stem.with_suffix(".json").write_text(json.dumps(report, indent=2))
-    stem.with_suffix(".md").write_text(markdown(report))
-    print(markdown(report))
+    text = markdown(report, args)
+    stem = write_result("audio", title="RAVDESS speech emotion, speaker-independent",
+                        config=config(args), results=report, markdown=text, env=env,
+                        out=args.out)
+    print(text)
     say(f"wrote {stem}.json and .md ({report['seconds']:.0f} s)")
     return 0
 

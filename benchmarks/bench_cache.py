@@ -24,17 +24,14 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
+from _common import RESULTS, environment, load_average, write_result
+
 GRID = {
     "classify__module__hidden_dims": [(128,), (256,)],
     "classify__lr": [1e-3, 3e-3],
@@ -52,7 +49,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--model", default="all-MiniLM-L6-v2")
     parser.add_argument("--cache-dir", type=Path, default=None,
                         help="cache folder (default: a fresh temporary folder)")
-    parser.add_argument("--out", type=Path, default=HERE / "results")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     return parser.parse_args(argv)
 
 
@@ -89,24 +86,6 @@ def search(X, y, args, cache) -> tuple[dict, object]:
             "best_macro_f1": round(float(grid.best_score_), 4)}, grid
 
 
-def environment(args) -> dict:
-    import sentence_transformers
-    import sklearn
-    import torch
-
-    return {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": platform.machine(),
-        "cpu_count": os.cpu_count(),
-        "load_average_1min": round(os.getloadavg()[0], 2),
-        "torch_threads": torch.get_num_threads(),
-        "python": platform.python_version(),
-        "torch": torch.__version__,
-        "sentence_transformers": sentence_transformers.__version__,
-        "sklearn": sklearn.__version__,
-    }
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
     import torch
@@ -128,7 +107,7 @@ def main(argv=None) -> int:
         for name, use in (("no cache", None), ("cache (cold)", cache_dir),
                           ("cache (warm)", cache_dir)):
             cache.reset_stats()
-            load = round(os.getloadavg()[0], 2)
+            load = load_average()
             runs[name], grids[name] = search(X, y, args, use)
             runs[name]["load_before"] = load
             if use is not None:
@@ -143,20 +122,12 @@ def main(argv=None) -> int:
     config = {"n_train": len(X), "n_candidates": n_candidates, "cv": args.cv,
               "epochs": args.epochs, "model": args.model,
               "grid": {k: [str(v) for v in vals] for k, vals in GRID.items()}}
-    env = environment(args)
-    payload = {"benchmark": "bench_cache", "config": config, "environment": env,
-               "runs": runs, "same_scores_as_no_cache": same}
-    args.out.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-    stem = args.out / f"cache_{stamp}_{len(X)}"
-    stem.with_suffix(".json").write_text(json.dumps(payload, indent=2) + "\n")
+    env = environment(("sentence-transformers",))
     lines = [
-        f"# Grid search with and without the embedding cache ({env['date']})",
-        "",
         f"GoEmotions-Ekman, {len(X)} training texts, {n_candidates} head configurations x "
         f"cv={args.cv} over {args.model} sentence embeddings, FeedForwardClassifier "
-        f"{args.epochs} epochs, {env['torch_threads']} torch thread(s) on "
-        f"{env['cpu_count']} CPUs.",
+        f"{args.epochs} epochs, {env['machine']['torch_threads']} torch thread(s) on "
+        f"{env['machine']['cpu_count']} CPUs.",
         "",
         "| run | seconds | speed-up | cache hits | cache misses | same scores | 1-min load |",
         "| --- | ---: | ---: | ---: | ---: | --- | ---: |",
@@ -168,7 +139,9 @@ def main(argv=None) -> int:
             f"{stats.get('hits', '-')} | {stats.get('misses', '-')} | "
             f"{'yes' if same[name] else 'NO'} | {run['load_before']} |"
         )
-    stem.with_suffix(".md").write_text("\n".join(lines) + "\n")
+    stem = write_result("cache", title="Grid search with and without the embedding cache",
+                        config=config, results={"runs": runs, "same_scores_as_no_cache": same},
+                        markdown="\n".join(lines), env=env, tag=len(X), out=args.out)
     print("\n".join(lines))
     print(f"wrote {stem}.json and .md")
     return 0

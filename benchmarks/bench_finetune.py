@@ -18,14 +18,14 @@ writes ``dev_proba.npy`` and ``test_proba.npy`` of the sklearn-emotion model for
 per-label thresholds on them.
 
 It reports test accuracy and macro-F1, training and prediction times, and the time
-ratio, and writes ``benchmarks/results/finetune_<date>_<n>.json`` and ``.md``. The
+ratio, and writes ``benchmarks/results/finetune_<date>_<dataset>_<n>.json`` and ``.md``. The
 seeds cannot make the two runs identical (the head initialisation and the batch order
 draw different random numbers), so expect differences of about a point on small slices.
 
 Usage::
 
-    python benchmarks/bench_finetune.py --data ../shared/data/dair_emotion
-    python benchmarks/bench_finetune.py --max-train 1000 --epochs 1 --threads 1  # a slice
+    python benchmarks/bench_finetune.py --data DAIR_FOLDER
+    python benchmarks/bench_finetune.py --data DAIR_FOLDER --max-train 1000 --epochs 1  # a slice
     python benchmarks/bench_finetune.py --dataset goemotions-ekman --device cuda
 
 A full run (16,000 texts, 3 epochs) takes about 17 minutes per side on two CPU cores.
@@ -36,17 +36,14 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import platform
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
-DEFAULT_DATA = HERE.parents[1] / "shared" / "data" / "dair_emotion"
+from _common import RESULTS, data_folder, environment, load_average, write_result
+
 RECIPE = {"lr": 5e-5, "batch_size": 8, "weight_decay": 0.01, "max_grad_norm": 1.0}
 DATASETS = {
     "dair": "dair-ai emotion",
@@ -58,7 +55,7 @@ DATASETS = {
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dataset", choices=sorted(DATASETS), default="dair")
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
+    parser.add_argument("--data", type=Path, default=None,
                         help="folder with the dair-ai emotion train/test files")
     parser.add_argument("--device", default="cpu",
                         help="torch device for both sides: cpu, cuda or auto")
@@ -84,7 +81,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="torch threads for both sides (default: torch's choice)")
     parser.add_argument("--skip-trainer", action="store_true",
                         help="run only TransformerClassifier")
-    parser.add_argument("--out", type=Path, default=HERE / "results")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     return parser.parse_args(argv)
 
 
@@ -94,7 +91,8 @@ def load_split(args, subset):
 
     if args.dataset == "dair":
         subset = {"validation": "val"}.get(subset, subset)
-        return load_dair_emotion(args.data, subset=subset, return_X_y=True)
+        folder = data_folder(args.data, "dair-ai emotion")
+        return load_dair_emotion(folder, subset=subset, return_X_y=True)
     if args.dataset == "goemotions-ekman":
         return load_goemotions(subset, labels="ekman", return_X_y=True)
     return load_goemotions(subset, labels="original", multilabel=True, return_X_y=True)
@@ -257,10 +255,6 @@ def run_trainer(args, X_train, y_train, X_test, y_test) -> dict:
             **scores(y_test, y_pred)}
 
 
-def load_average():
-    return round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
-
-
 def with_load(run, *args) -> dict:
     """Run one side and record the machine's 1-minute load before and after it.
 
@@ -282,28 +276,6 @@ def warm_up(args) -> None:
     AutoModel.from_pretrained(location)
 
 
-def environment(args) -> dict:
-    import sklearn
-    import skorch
-    import torch
-    import transformers
-
-    return {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "device": args.device,
-        "gpu": torch.cuda.get_device_name() if torch.cuda.is_available() else None,
-        "machine": platform.machine(),
-        "cpu_count": os.cpu_count(),
-        "load_average_1min": load_average(),
-        "torch_threads": torch.get_num_threads(),
-        "python": platform.python_version(),
-        "torch": torch.__version__,
-        "transformers": transformers.__version__,
-        "skorch": skorch.__version__,
-        "sklearn": sklearn.__version__,
-    }
-
-
 def compare(ours, theirs) -> dict:
     def points(key):
         return round(100 * (ours[key] - theirs[key]), 2)
@@ -317,23 +289,18 @@ def compare(ours, theirs) -> dict:
 
 
 def write_results(args, config, runs, env) -> Path:
-    args.out.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-    stem = args.out / f"finetune_{config['dataset']}_{stamp}_{config['n_train']}"
-    payload = {"benchmark": "bench_finetune", "config": config, "environment": env, "runs": runs}
+    results = {"runs": runs}
     theirs = runs.get("trainer")
     if theirs is not None:
-        payload["comparison"] = {
+        results["comparison"] = {
             name: compare(ours, theirs) for name, ours in runs.items() if name != "trainer"
         }
-    stem.with_suffix(".json").write_text(json.dumps(payload, indent=2) + "\n")
+    machine = env["machine"]
     lines = [
-        f"# Fine-tuning {config['model']} on {DATASETS[config['dataset']]} ({env['date']})",
-        "",
         f"{config['n_train']} training texts, {config['n_test']} test texts, "
         f"{config['epochs']} epoch(s), warmup {config['warmup_steps']}, seed {config['seed']}, "
-        f"{env['torch_threads']} torch thread(s) on {env['cpu_count']} CPUs, device "
-        f"{env['device']} ({env['gpu'] or 'no GPU'}). Times are "
+        f"{machine['torch_threads']} torch thread(s) on {machine['cpu_count']} CPUs, device "
+        f"{config['device']} ({machine['gpu'] or 'no GPU'}). Times are "
         "comparable only between runs that saw similar machine loads.",
         "",
         "| run | pooling | accuracy | macro-F1 | fit (s) | predict (s) | 1-min load |",
@@ -345,17 +312,19 @@ def write_results(args, config, runs, env) -> Path:
             f"| {run['fit_s']:.1f} | {run['predict_s']:.1f} "
             f"| {run['load_before']} -> {run['load_after']} |"
         )
-    if "comparison" in payload:
+    if "comparison" in results:
         lines += ["", "Against `trainer` (time ratios: ours / Trainer):", ""]
-        for name, comp in payload["comparison"].items():
+        for name, comp in results["comparison"].items():
             lines.append(
                 f"- {name}: accuracy {comp['accuracy_difference_points']:+.2f} points, "
                 f"macro-F1 {comp['macro_f1_difference_points']:+.2f} points, "
                 f"fit time x{comp['fit_time_ratio']:.2f}, "
                 f"predict time x{comp['predict_time_ratio']:.2f}"
             )
-    stem.with_suffix(".md").write_text("\n".join(lines) + "\n")
-    return stem
+    return write_result(
+        "finetune", title=f"Fine-tuning {config['model']} on {DATASETS[config['dataset']]}",
+        config=config, results=results, markdown="\n".join(lines), env=env,
+        tag=f"{config['dataset']}_{config['n_train']}", out=args.out)
 
 
 def main(argv=None) -> int:
@@ -367,7 +336,7 @@ def main(argv=None) -> int:
     X_train, y_train, X_test, y_test = load_data(args)
     n_batches = math.ceil(len(X_train) / args.batch_size) * args.epochs
     config = {
-        "dataset": args.dataset, "model": args.model,
+        "dataset": args.dataset, "model": args.model, "device": args.device,
         "n_train": len(X_train), "n_test": len(X_test),
         "epochs": args.epochs, "warmup_steps": args.warmup_steps, "training_batches": n_batches,
         "max_length": args.max_length, "seed": args.seed,
@@ -384,8 +353,8 @@ def main(argv=None) -> int:
     if not args.skip_trainer:
         runs["trainer"] = with_load(run_trainer, args, X_train, y_train, X_test, y_test)
         print(f"trainer: {runs['trainer']}", flush=True)
-    stem = write_results(args, config, runs, environment(args))
-    print(stem.with_suffix(".md").read_text())
+    stem = write_results(args, config, runs, environment(("transformers",)))
+    print(Path(f"{stem}.md").read_text())
     print(f"written: {stem}.json, {stem}.md")
     return 0
 

@@ -19,15 +19,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
 import subprocess
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
-HERE = Path(__file__).parent
+from _common import RESULTS, config_of, environment, write_result
+
 HEAVY = ("torch", "sklearn", "scipy", "pandas", "transformers", "skorch", "model2vec")
 
 STEPS = {
@@ -75,16 +73,10 @@ def slowest_imports(code: str, top: int = 8) -> list[tuple[str, float]]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--out", type=Path, default=HERE / "results")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    results = {
-        "benchmark": "import",
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"platform": platform.platform(), "cpu_count": os.cpu_count(),
-                    "load_average": os.getloadavg()},
-        "python": sys.version.split()[0],
-        "steps": {},
-    }
+    env = environment()
+    steps = {}
     lines = ["| step | best (s) | median (s) | heavy modules imported |", "|---|---|---|---|"]
     for name, code in STEPS.items():
         try:
@@ -92,19 +84,17 @@ def main(argv=None) -> int:
         except subprocess.CalledProcessError as exc:  # e.g. the plugin is not installed
             print(f"{name}: skipped ({exc.stderr.strip().splitlines()[-1]})")
             continue
-        results["steps"][name] = row
+        steps[name] = row
         lines.append(f"| {name} | {row['best_s']:.3f} | {row['median_s']:.3f} | "
                      f"{', '.join(row['heavy']) or 'none'} |")
-    results["slowest_imports_listing"] = slowest_imports(STEPS["+ find_plugins()"])
+    slowest = slowest_imports(STEPS["+ find_plugins()"])
     text = "\n".join(lines)
     print(text)
-    print("slowest imports of the listing step:", results["slowest_imports_listing"])
-    args.out.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-    (args.out / f"import_{stamp}.json").write_text(json.dumps(results, indent=2) + "\n")
-    (args.out / f"import_{stamp}.md").write_text(
-        f"# Import and discovery time ({results['date']}, load average "
-        f"{results['machine']['load_average'][0]:.1f})\n\n{text}\n")
+    print("slowest imports of the listing step:", slowest)
+    stem = write_result("import", title="Import and discovery time", config=config_of(args),
+                        results={"steps": steps, "slowest_imports_listing": slowest},
+                        markdown=text, env=env, out=args.out)
+    print(f"wrote {stem}.json and .md")
     return 0
 
 

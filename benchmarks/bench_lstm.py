@@ -3,8 +3,7 @@
 (a) Accuracy. On dair-ai emotion and on GoEmotions (Ekman labels, single-label rows), each
     with its official train/test split:
 
-    - ``tfidf-logreg``: TF-IDF of 1-2 grams + LogisticRegression(C=10) (the floor of
-      DESIGN.md);
+    - ``tfidf-logreg``: TF-IDF of 1-2 grams + LogisticRegression(C=10) (the floor);
     - ``lstm``: ``WordVectorizer("glove-6b-50d", pooling="sequence")`` +
       ``LSTMClassifier()`` with the reference recipe (hidden 128, Adam 1e-3, batch 32,
       10 epochs), packed sequences, shuffled batches, frozen GloVe vectors;
@@ -21,29 +20,27 @@
     with the same epochs, batch size, threads and seed; the ratio of the training times.
 
 Results are printed as tables and written to ``benchmarks/results/lstm_<date>_<n>.json``
-and ``.md`` with the date, the machine and the versions.
+and ``.md`` with the date, the machine and the versions. dair-ai emotion is not bundled:
+``--data`` names its folder.
 
 Usage::
 
-    python benchmarks/bench_lstm.py --threads 1                  # everything, full data
-    python benchmarks/bench_lstm.py --max-train 2000 --epochs 2  # a quick slice
-    python benchmarks/bench_lstm.py --datasets dair --variants bilstm-ids --skip-overhead
+    python benchmarks/bench_lstm.py --data DAIR_FOLDER --threads 1   # everything, full data
+    python benchmarks/bench_lstm.py --data DAIR_FOLDER --max-train 2000 --epochs 2  # a slice
+    python benchmarks/bench_lstm.py --datasets goemotions-ekman --skip-overhead  # bundled
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
-DEFAULT_DATA = HERE.parents[1] / "shared" / "data" / "dair_emotion"
+from _common import RESULTS, config_of, data_folder, environment, write_result
+
 VARIANTS = {
     "lstm": {"pooling": "sequence", "module": {}},
     "bilstm": {"pooling": "sequence", "module": {"bidirectional": True}},
@@ -55,7 +52,7 @@ DATASETS = ("dair", "goemotions-ekman")
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
+    parser.add_argument("--data", type=Path, default=None,
                         help="folder with the dair-ai emotion train/test files")
     parser.add_argument("--datasets", nargs="+", choices=DATASETS, default=list(DATASETS))
     parser.add_argument("--variants", nargs="+", choices=list(VARIANTS), default=list(VARIANTS))
@@ -76,7 +73,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--overhead-epochs", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=2,
                         help="overhead: alternate the two sides this many times, keep the best")
-    parser.add_argument("--out", type=Path, default=HERE / "results")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     return parser.parse_args(argv)
 
 
@@ -94,8 +91,9 @@ def load(name: str, args):
     if name == "dair":
         from sklearn_emotion.datasets import load_dair_emotion
 
-        train = load_dair_emotion(args.data, subset="train", return_X_y=True)
-        test = load_dair_emotion(args.data, subset="test", return_X_y=True)
+        folder = data_folder(args.data, "dair-ai emotion")
+        train = load_dair_emotion(folder, subset="train", return_X_y=True)
+        test = load_dair_emotion(folder, subset="test", return_X_y=True)
     else:
         from sklearn_emotion.datasets import load_goemotions
 
@@ -235,50 +233,8 @@ def overhead_part(args, say) -> dict:
 
 
 # ------------------------------------------------------------------------- report
-def environment(args) -> dict:
-    import sklearn
-    import skorch
-    import torch
-
-    import sklearn_emotion
-
-    try:
-        load1 = os.getloadavg()[0]
-    except OSError:
-        load1 = None
-    return {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {
-            "platform": platform.platform(),
-            "processor": platform.processor() or platform.machine(),
-            "cpu_count": os.cpu_count(),
-            "torch_threads": torch.get_num_threads(),
-            "load_average_1min_at_start": load1,
-        },
-        "versions": {
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-            "scikit-learn": sklearn.__version__,
-            "skorch": skorch.__version__,
-            "torch": torch.__version__,
-            "sklearn-emotion": getattr(sklearn_emotion, "__version__", "?"),
-        },
-        "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
-    }
-
-
-def markdown(report: dict) -> str:
-    env = report["environment"]
-    lines = [
-        f"# bench_lstm, {env['date']}",
-        "",
-        f"Machine: {env['machine']['platform']}, {env['machine']['cpu_count']} CPUs, "
-        f"{env['machine']['torch_threads']} torch threads, load average "
-        f"{env['machine']['load_average_1min_at_start']} at start.",
-        "Versions: " + ", ".join(f"{k} {v}" for k, v in env["versions"].items()) + ".",
-        f"Arguments: `{json.dumps(env['args'])}`",
-        "",
-    ]
+def markdown(report: dict, config: dict) -> str:
+    lines = [f"Arguments: `{json.dumps(config)}`", ""]
     if report.get("accuracy"):
         lines += ["| data set | model | train | test | accuracy | macro-F1 | fit s | predict s |",
                   "|---|---|---|---|---|---|---|---|"]
@@ -322,16 +278,6 @@ def print_tables(report: dict) -> None:
         console.print(table)
 
 
-def write(report: dict, out: Path) -> Path:
-    out.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    n = report["environment"]["args"]["max_train"] or "full"
-    base = out / f"lstm_{stamp}_{n}"
-    base.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    base.with_suffix(".md").write_text(markdown(report) + "\n", encoding="utf-8")
-    return base
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
     import torch
@@ -342,11 +288,13 @@ def main(argv=None) -> int:
     def say(message):
         print(message, flush=True)
 
-    report = {"environment": environment(args)}
-    report["accuracy"] = [] if args.skip_accuracy else accuracy_part(args, say)
+    env, config = environment(), config_of(args)
+    report = {"accuracy": [] if args.skip_accuracy else accuracy_part(args, say)}
     report["overhead"] = None if args.skip_overhead else overhead_part(args, say)
     print_tables(report)
-    base = write(report, args.out)
+    base = write_result("lstm", title="The recurrent path: GloVe + LSTMClassifier",
+                        config=config, results=report, markdown=markdown(report, config),
+                        env=env, tag=args.max_train or "full", out=args.out)
     say(f"wrote {base}.json and {base}.md")
     return 0
 

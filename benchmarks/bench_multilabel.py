@@ -41,15 +41,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
+from _common import RESULTS, config_of, environment, write_result
+
 MODELS = ("tfidf-ovr", "minilm-ovr", "minilm-ffn", "minilm-ffn-balanced")
 SUBSETS = ("train", "validation", "test")
 DECISIONS = ("global", "per-label", "per-label, >=1")
@@ -75,7 +74,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="FeedForwardClassifier max_epochs (early stopping on)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1, help="torch threads")
-    parser.add_argument("--out", type=Path, default=HERE / "results")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     return parser.parse_args(argv)
 
 
@@ -240,34 +239,8 @@ def evaluate(proba: dict, data: dict, n_thresholds: int) -> dict:
 
 
 # --------------------------------------------------------------------------- report
-def environment(args) -> dict:
-    import sklearn
-    import torch
-
-    import sklearn_emotion
-
-    return {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, "
-                   f"{platform.system()} {platform.release()}",
-        "python": platform.python_version(),
-        "versions": {"torch": torch.__version__, "scikit-learn": sklearn.__version__,
-                     "sklearn-emotion": sklearn_emotion.__version__},
-        "args": {k: (str(v) if isinstance(v, Path) else
-                     [str(x) for x in v] if isinstance(v, list) and v and
-                     isinstance(v[0], Path) else v)
-                 for k, v in vars(args).items()},
-    }
-
-
 def markdown(report: dict) -> str:
-    env = report["environment"]
     lines = [
-        "# GoEmotions multi-label (28 labels): global vs per-label thresholds",
-        "",
-        f"{env['date']}, {env['machine']}, Python {env['python']}, "
-        + ", ".join(f"{k} {v}" for k, v in env["versions"].items()),
-        "",
         "Thresholds tuned on the dev split (F1), scores on the official test split (5,427).",
         "",
         "| model | decision | macro-F1 | micro-F1 | Ekman macro-F1 | Ekman micro-F1 | "
@@ -298,14 +271,6 @@ def markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
-def write(report: dict, out: Path) -> Path:
-    out.mkdir(parents=True, exist_ok=True)
-    base = out / f"multilabel_{datetime.now().strftime('%Y%m%dT%H%M%S')}"
-    base.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    base.with_suffix(".md").write_text(markdown(report) + "\n", encoding="utf-8")
-    return base
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
     import torch
@@ -316,8 +281,8 @@ def main(argv=None) -> int:
         print(message, flush=True)
 
     data = load_data()
+    env = environment()
     report = {
-        "environment": environment(args),
         "labels": data["labels"],
         "support": data["test"]["Y"].sum(axis=0).astype(int).tolist(),
         "rows": [],
@@ -354,7 +319,10 @@ def main(argv=None) -> int:
     names = args.proba_name + ["fine-tuned MiniLM"] * (len(args.proba) - len(args.proba_name))
     for folder, name in zip(args.proba, names):
         add(name, load_proba(folder, data), proba_dir=str(folder))
-    base = write(report, args.out)
+    base = write_result(
+        "multilabel", title="GoEmotions multi-label (28 labels): global vs per-label thresholds",
+        config=config_of(args), results=report, markdown=markdown(report), env=env,
+        out=args.out)
     say(f"\n{markdown(report)}\n\nwritten to {base}.json and .md")
     return 0
 

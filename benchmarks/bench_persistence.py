@@ -25,18 +25,15 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import tempfile
 import time
 import warnings
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
+from _common import RESULTS, config_of, environment, write_result
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -46,7 +43,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=1, help="torch threads")
     parser.add_argument("--finetune", action="store_true",
                         help="also fine-tune MiniLM (1 epoch on --max-train // 4 texts)")
-    parser.add_argument("--out", type=Path, default=HERE / "results")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     return parser.parse_args(argv)
 
 
@@ -150,18 +147,8 @@ def bench_checkpoint(args, X, y) -> dict:
 
 
 def write_results(args, files, checkpoint, out: Path) -> Path:
-    import sklearn_emotion
-
-    out.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-    base = out / f"persistence_{stamp}_{args.max_train}"
-    meta = {"date": stamp, "machine": platform.platform(), "cpus": os.cpu_count(),
-            "threads": args.threads, "max_train": args.max_train,
-            "sklearn_emotion": sklearn_emotion.__version__}
-    base.with_suffix(".json").write_text(
-        json.dumps({"meta": meta, "files": files, "checkpoint": checkpoint}, indent=2))
     lines = [
-        f"# Persistence, {stamp} ({args.max_train} training texts, {args.threads} thread)", "",
+        f"{args.max_train} training texts, {args.threads} thread.", "",
         "| model | joblib MB | joblib save s | joblib load s | io MB | io save s | io load s "
         "| identical proba (joblib / io) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
@@ -178,8 +165,10 @@ def write_results(args, files, checkpoint, out: Path) -> Path:
               f"{c['checkpoint_mb']:.2f} MB; re-running the finished fit "
               f"{c['finished_run_reload_s']:.2f} s; same weights as plain training: "
               f"{c['same_proba_as_plain']}.", ""]
-    base.with_suffix(".md").write_text("\n".join(lines))
-    return base
+    return write_result("persistence", title="Persistence: safe format, joblib, checkpoints",
+                        config=config_of(args), results={"files": files, "checkpoint": checkpoint},
+                        markdown="\n".join(lines), env=environment(("skops", "safetensors")),
+                        tag=args.max_train, out=out)
 
 
 def main(argv=None) -> int:

@@ -36,19 +36,17 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
-import platform
 import resource
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
+from _common import RESULTS, config_of, environment, write_result
+
 PIPELINES = ("tfidf-logreg", "glove-lstm", "minilm-mlp", "minilm-finetune")
 STREAM_PIPELINES = ("tfidf-logreg", "glove-mean-logreg")
 
@@ -69,7 +67,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--skip-stream", action="store_true")
     parser.add_argument("--stream-child", choices=STREAM_PIPELINES, help=argparse.SUPPRESS)
-    parser.add_argument("--out", type=Path, default=HERE / "results")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     return parser.parse_args(argv)
 
 
@@ -277,39 +275,16 @@ def streaming(args) -> dict:
 
 
 # ------------------------------------------------------------------ report
-def environment(args) -> dict:
-    import sklearn
-    import torch
-    import transformers
-
-    return {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": platform.machine(),
-        "cpu_count": os.cpu_count(),
-        "load_average_1min": round(os.getloadavg()[0], 2),
-        "torch_threads": torch.get_num_threads(),
-        "python": platform.python_version(),
-        "torch": torch.__version__,
-        "transformers": transformers.__version__,
-        "sklearn": sklearn.__version__,
-    }
-
-
 def write(args, env, tput, stream) -> Path:
-    args.out.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-    stem = args.out / f"throughput_{stamp}"
-    config = {k: v for k, v in vars(args).items() if k not in ("out", "stream_child")}
-    payload = {"benchmark": "bench_predict_throughput", "config": config,
-               "environment": env, "throughput": tput, "streaming": stream}
-    stem.with_suffix(".json").write_text(json.dumps(payload, indent=2) + "\n")
-    lines = [f"# Prediction throughput and streaming memory ({env['date']})", ""]
+    machine = env["machine"]
+    lines = []
     if tput:
         lines += [
             f"GoEmotions-Ekman: heads fitted on {args.max_train} texts, fine-tuning 1 epoch on "
             f"{args.max_finetune}; predict on {args.n_predict} test texts, batch "
-            f"{args.batch_size}, best of {args.repeats}; {env['torch_threads']} torch "
-            f"thread(s) on {env['cpu_count']} CPUs (1-min load {env['load_average_1min']}).",
+            f"{args.batch_size}, best of {args.repeats}; {machine['torch_threads']} torch "
+            f"thread(s) on {machine['cpu_count']} CPUs (1-min load "
+            f"{machine['load_average_1min']}).",
             "",
             "| pipeline | `predict` texts/s | `stream_predict` texts/s | transformers "
             "pipeline texts/s | ratio `predict` | ratio `stream_predict` | label agreement "
@@ -340,7 +315,10 @@ def write(args, env, tput, stream) -> Path:
                 f"{row['rss_after_10pct_mib']} | {row['rss_at_end_mib']} | "
                 f"{row['peak_rss_mib']} |"
             )
-    stem.with_suffix(".md").write_text("\n".join(lines) + "\n")
+    stem = write_result("throughput", title="Prediction throughput and streaming memory",
+                        config=config_of(args, drop=("out", "stream_child")),
+                        results={"throughput": tput, "streaming": stream},
+                        markdown="\n".join(lines), env=env, out=args.out)
     print("\n".join(lines))
     return stem
 
@@ -356,7 +334,7 @@ def main(argv=None) -> int:
         return 0
     tput = {} if args.skip_throughput else throughput(args)
     stream = {} if args.skip_stream else streaming(args)
-    stem = write(args, environment(args), tput, stream)
+    stem = write(args, environment(("transformers",)), tput, stream)
     print(f"wrote {stem}.json and .md")
     return 0
 

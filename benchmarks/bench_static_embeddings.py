@@ -16,27 +16,25 @@ a clean throughput measurement on the same ``--throughput-texts`` test texts, be
 
 Usage (from the project root)::
 
-    .venv/bin/python benchmarks/bench_static_embeddings.py                  # everything
-    .venv/bin/python benchmarks/bench_static_embeddings.py --max-train 2000 # a quick slice
-    .venv/bin/python benchmarks/bench_static_embeddings.py --models minilm-static
+    .venv/bin/python benchmarks/bench_static_embeddings.py --dair DAIR_FOLDER   # everything
+    .venv/bin/python benchmarks/bench_static_embeddings.py --dair DAIR_FOLDER --max-train 2000
+    .venv/bin/python benchmarks/bench_static_embeddings.py --datasets goemotions-ekman
 
-Results are printed and written to ``benchmarks/results/static_<date>.json`` and ``.md``.
+dair-ai emotion is not bundled: ``--dair`` names its folder. Results are printed and
+written to ``benchmarks/results/static_<date>_<n>.json`` and ``.md``.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).parent
-DAIR = HERE.parents[1] / "shared" / "data" / "dair_emotion"
+from _common import RESULTS, config_of, data_folder, environment, write_result
+
 MODELS = ("minilm-static", "minilm-static-128", "minilm-static+vader", "all-MiniLM-L6-v2",
           "tfidf-baseline")
 
@@ -45,13 +43,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--datasets", default="dair,goemotions-ekman")
     parser.add_argument("--models", default=",".join(MODELS))
-    parser.add_argument("--dair", type=Path, default=DAIR, help="dair-ai emotion folder")
+    parser.add_argument("--dair", type=Path, default=None, help="dair-ai emotion folder")
     parser.add_argument("--max-train", type=int, default=None,
                         help="stratified sample of the training texts (default: all)")
     parser.add_argument("--throughput-texts", type=int, default=2000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--out", type=Path, default=HERE / "results")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     return parser.parse_args(argv)
 
 
@@ -61,8 +59,9 @@ def load(name: str, args):
     from sklearn_emotion.datasets import load_dair_emotion, load_goemotions
 
     if name == "dair":
-        train = load_dair_emotion(args.dair, subset="train", return_X_y=True)
-        test = load_dair_emotion(args.dair, subset="test", return_X_y=True)
+        folder = data_folder(args.dair, "dair-ai emotion", option="--dair")
+        train = load_dair_emotion(folder, subset="train", return_X_y=True)
+        test = load_dair_emotion(folder, subset="test", return_X_y=True)
     elif name == "goemotions-ekman":
         train = load_goemotions(subset="train", return_X_y=True)
         test = load_goemotions(subset="test", return_X_y=True)
@@ -170,19 +169,8 @@ def main(argv=None) -> int:
     import torch
 
     torch.set_num_threads(args.threads)
-    import sklearn
-    import model2vec
-
-    results = {
-        "benchmark": "static_embeddings",
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"platform": platform.platform(), "processor": platform.processor(),
-                    "cpu_count": os.cpu_count(), "load_average": os.getloadavg()},
-        "versions": {"torch": torch.__version__, "scikit-learn": sklearn.__version__,
-                     "model2vec": model2vec.__version__},
-        "args": {k: str(v) for k, v in vars(args).items()},
-        "datasets": {},
-    }
+    env = environment(("model2vec",))
+    results: dict = {"datasets": {}}
     for dataset in args.datasets.split(","):
         data = load(dataset, args)
         rows = results["datasets"][dataset] = []
@@ -194,12 +182,10 @@ def main(argv=None) -> int:
                   flush=True)
     text = markdown(results)
     print(text)
-    args.out.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-    suffix = f"_{args.max_train}" if args.max_train else "_full"
-    (args.out / f"static_{stamp}{suffix}.json").write_text(json.dumps(results, indent=2) + "\n")
-    (args.out / f"static_{stamp}{suffix}.md").write_text(
-        f"# Static embeddings vs MiniLM ({results['date']})\n\n{text}")
+    stem = write_result("static", title="Static embeddings vs MiniLM", config=config_of(args),
+                        results=results, markdown=text, env=env,
+                        tag=args.max_train or "full", out=args.out)
+    print(f"wrote {stem}.json and .md")
     return 0
 
 

@@ -1,0 +1,92 @@
+"""Every benchmark script imports and records its runs through the shared result schema.
+
+The benchmarks themselves take minutes to hours and are not run here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import inspect
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+SCRIPTS = sorted(path.stem for path in BENCHMARKS.glob("bench_*.py"))
+
+
+@pytest.fixture(scope="module")
+def common():
+    sys.path.insert(0, str(BENCHMARKS))  # the scripts import _common from their folder
+    try:
+        yield importlib.import_module("_common")
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+
+
+def test_there_are_benchmark_scripts():
+    assert len(SCRIPTS) >= 9, SCRIPTS
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_script_uses_the_shared_helpers(common, name, monkeypatch):
+    module = importlib.import_module(name)
+    assert module.write_result is common.write_result
+    source = inspect.getsource(module)
+    assert "def environment(" not in source, f"{name} records its own environment"
+    assert "datetime.now(" not in source, f"{name} stamps its own result files"
+    # default paths (data, output) stay inside the repository (or the temporary folder)
+    allowed = (BENCHMARKS.parent, Path(tempfile.gettempdir()).resolve())
+    options = []
+
+    def capture(parser, args=None, namespace=None):
+        options.extend(parser._actions)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(argparse.ArgumentParser, "parse_args", capture)
+    with pytest.raises(SystemExit):
+        getattr(module, "parse_args", module.main)([])
+    assert options, f"{name} has no command-line options"
+    outside = [option.dest for option in options if isinstance(option.default, Path)
+               and not any(folder == option.default.resolve()
+                           or folder in option.default.resolve().parents
+                           for folder in allowed)]
+    assert outside == [], f"{name} defaults to paths outside the repository"
+
+
+def test_environment_has_the_schema_fields(common):
+    env = common.environment(("definitely-not-installed-distribution",))
+    assert set(env) == {"date", "machine", "python", "versions"}
+    assert set(env["machine"]) == {"platform", "processor", "cpu_count", "load_average_1min",
+                                   "torch_threads", "gpu"}
+    assert env["machine"]["cpu_count"] >= 1
+    assert {"sklearn-emotion", "numpy", "scikit-learn"} <= set(env["versions"])
+    assert "definitely-not-installed-distribution" not in env["versions"]
+
+
+def test_write_result_writes_one_schema(common, tmp_path):
+    stem = common.write_result("example", title="An example", config={"n": 3},
+                               results={"rows": [{"model": "a", "accuracy": 0.5}]},
+                               markdown="| model | accuracy |\n| --- | --- |\n| a | 0.5 |",
+                               tag=3, out=tmp_path)
+    assert stem.name.startswith("example_") and stem.name.endswith("_3")
+    payload = json.loads(Path(f"{stem}.json").read_text())
+    assert list(payload) == ["schema_version", "benchmark", "title", "environment", "config",
+                             "results"]
+    assert payload["schema_version"] == common.SCHEMA_VERSION
+    assert payload["benchmark"] == "example"
+    assert payload["results"]["rows"][0]["accuracy"] == 0.5
+    text = Path(f"{stem}.md").read_text().splitlines()
+    assert text[0] == "# An example"
+    assert payload["environment"]["date"] in text[2]
+    assert text[-1] == "| a | 0.5 |"
+
+
+def test_data_folder_names_the_option(common):
+    with pytest.raises(SystemExit, match="pass --dair FOLDER"):
+        common.data_folder(None, "dair-ai emotion", option="--dair")
+    assert common.data_folder("~/x", "x") == Path.home() / "x"
