@@ -336,6 +336,21 @@ def test_predict_streams_its_input_in_constant_memory():
         assert sum(len(b.texts) for b in batches) == 99_900
 
 
+def test_predict_reads_a_quoted_comma_and_follows_an_explicit_dialect(model_dir, tmp_path,
+                                                                      capsys):
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text('text\n"thanks a lot, really"\n')
+    status, out, _ = run(["predict", "--model", model_dir, "--input", quoted, "--format",
+                          "jsonl"], capsys)
+    assert status == 0 and json.loads(out)["text"] == "thanks a lot, really"
+    # naming the column and the dialect reads the column as CSV splits the row
+    unquoted = tmp_path / "texts.csv"
+    unquoted.write_text("text\nthanks a lot, really\n")
+    status, out, _ = run(["predict", "--model", model_dir, "--input", unquoted, "--format",
+                          "jsonl", "--text-column", "text", "--input-format", "csv"], capsys)
+    assert status == 0 and json.loads(out)["text"] == "thanks a lot"
+
+
 def test_failed_predict_leaves_no_partial_output(model_dir, tmp_path, capsys):
     source = tmp_path / "broken.jsonl"
     lines = [json.dumps({"text": f"text {i}"}) for i in range(600)]
@@ -437,6 +452,11 @@ def bad_files(tmp_path, data):
         'params = { max_iters = 10 }\n')
     (tmp_path / "no-label.csv").write_text("text,emotion\nso happy,joy\nso sad,\n")
     (tmp_path / "feeling.jsonl").write_text('{"text": "so happy", "feeling": "joy"}\n')
+    # the README's example written without quotes: the comma splits the text in two
+    (tmp_path / "texts.csv").write_text("text\nthanks a lot, really\n")
+    (tmp_path / "unquoted.csv").write_text(
+        "text,emotion\nso happy,joy\nwell, that hurt,sadness\nso sad,sadness\n")
+    (tmp_path / "all-unquoted.tsv").write_text("text\temotion\nso\thappy\tjoy\n")
     return tmp_path
 
 
@@ -503,6 +523,21 @@ TRAIN = ["train", "--label-column", "emotion"]
                  id="predict-misspelled-column"),
     pytest.param(["predict", "--model", "{model}", "--input", "{tmp}/empty.csv"],
                  ["is empty"], id="predict-empty-file"),
+    pytest.param(["predict", "--model", "{model}", "--input", "{tmp}/texts.csv"],
+                 ["texts.csv', line 2, has 2 fields but the header has 1 ('text'): "
+                  "'thanks a lot, really'.", 'must be quoted (e.g. "thanks a lot, really")',
+                  "--text-column NAME --input-format csv"], id="predict-unquoted-comma"),
+    pytest.param(["predict", "--model", "{model}", "--input", "{tmp}/texts.csv",
+                  "--text-column", "text"],
+                 ["texts.csv', line 2, has 2 fields"], id="predict-unquoted-column-only"),
+    pytest.param(TRAIN + ["--data", "{tmp}/unquoted.csv"],
+                 ["The data file", "unquoted.csv', line 3, has 3 fields but the header has 2 "
+                  "('text', 'emotion')", "must be quoted"], id="train-unquoted-comma"),
+    pytest.param(TRAIN + ["--data", "{tmp}/all-unquoted.tsv"],
+                 ["all-unquoted.tsv', line 2, has 3 fields but the header has 2",
+                  "A text that holds a tab must be quoted."], id="train-every-row-too-long"),
+    pytest.param(["evaluate", "--model", "{model}", "--data", "{tmp}/unquoted.csv"],
+                 ["unquoted.csv', line 3, has 3 fields"], id="evaluate-unquoted-comma"),
 ])
 def test_errors_say_what_is_wrong(argv, messages, bad_files, data, model_dir, capsys):
     values = {"tmp": bad_files, "data": data, "model": model_dir}

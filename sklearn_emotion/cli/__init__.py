@@ -15,8 +15,11 @@ Sub-commands:
   API version and licence, then any problem found (``--check`` imports each one too).
 
 One private module per sub-command (``_train.py``, ``_evaluate.py``, ``_predict.py``,
-``_demo.py``); this one holds the parser and :func:`main`. Every command is also
-callable in-process: ``main(["train", ...])`` returns the exit
+``_demo.py``, ``_plugins.py``); this one holds the parser and :func:`main`. ``train``
+is one path for single- and multi-label data: ``_train_data.py`` loads and splits the
+data, ``_search.py`` fits single-label pipelines (grid search, cross-validation),
+``_multilabel.py`` holds the multi-label branch and ``_card.py`` builds the model card.
+Every command is also callable in-process: ``main(["train", ...])`` returns the exit
 status (0 success, 2 a usage or data error, 130 interrupted).
 """
 
@@ -25,44 +28,19 @@ from __future__ import annotations
 import argparse
 import sys
 
+from rich.markup import escape
+
+from .. import registry
+from ..exceptions import EmotionError
+from ..pipelines import DEFAULT_PIPELINE, PIPELINES
 from ._common import make_console
 from ._demo import run_demo
 from ._evaluate import run_evaluate
+from ._plugins import run_plugins
 from ._predict import run_predict
 from ._train import run_train
 
 __all__ = ["main", "build_parser"]
-
-
-# --------------------------------------------------------------------------- plugins
-
-
-def run_plugins(args: argparse.Namespace) -> int:
-    from rich.table import Table
-
-    from .. import registry
-
-    table = Table(title="Registered sklearn-emotion plugins")
-    table.add_column("kind", no_wrap=True)
-    table.add_column("name", no_wrap=True)
-    table.add_column("package", overflow="fold")
-    table.add_column("version")
-    table.add_column("API")
-    table.add_column("licence", no_wrap=True)
-    kinds = [args.kind] if args.kind else registry.KINDS
-    for kind in kinds:
-        for plugin in registry.find_plugins(kind):
-            api = "-" if plugin.api_version is None else str(plugin.api_version)
-            table.add_row(plugin.kind, plugin.name, plugin.package, plugin.version, api,
-                          plugin.licence or "-")
-    console = make_console()
-    console.print(table)
-    # without --check nothing is imported: only what the metadata shows is reported
-    problems = [p for kind in kinds for p in registry.find_problems(kind, load=args.check)]
-    for problem in problems:
-        console.print(f"[yellow]problem[/yellow] {problem.kind} {problem.name!r} "
-                      f"({problem.package}): {problem.problem}")
-    return 1 if problems and args.check else 0
 
 
 # --------------------------------------------------------------------------- parser
@@ -106,9 +84,6 @@ _DATA_HELP = ("a CSV/TSV/JSONL/JSON/Parquet file, a .txt of 'text;label' lines, 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``sklearn-emotion`` command."""
-    from .. import registry
-    from ..pipelines import DEFAULT_PIPELINE, PIPELINES
-
     parser = argparse.ArgumentParser(
         prog="sklearn-emotion",
         description="scikit-learn compatible PyTorch emotion classifiers.",
@@ -203,7 +178,11 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--input-format", choices=("csv", "tsv", "jsonl", "txt"),
                          help="format of --input (default: from its suffix; stdin: txt)")
     predict.add_argument("--text-column", metavar="NAME",
-                         help="column (CSV/TSV) or key (JSONL) of the texts (default: text, ...)")
+                         help="column (CSV/TSV) or key (JSONL) of the texts (default: text, "
+                              "...). A CSV/TSV row with more fields than the header is an "
+                              "error, unless both --text-column and --input-format are given: "
+                              "then the named column is read as that dialect splits each row "
+                              "and the fields past the header are ignored")
     predict.add_argument("--output", "-o", metavar="FILE",
                          help="write here instead of standard output (written atomically)")
     predict.add_argument("--format", choices=("csv", "jsonl", "table"),
@@ -228,16 +207,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    from ..exceptions import EmotionError
-
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
     args.argv = argv
     try:
         return args.handler(args)
     except (EmotionError, FileNotFoundError) as exc:
-        from rich.markup import escape
-
         make_console(stderr=True).print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
         return 2
     except BrokenPipeError:  # e.g. `... | head`: the reader has gone, not an error

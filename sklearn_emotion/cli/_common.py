@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import sys
 
+import numpy as np
+from rich.console import Console
+from rich.progress import (BarColumn, Progress, TaskProgressColumn, TextColumn,
+                           TimeElapsedColumn, TimeRemainingColumn)
+from rich.table import Table
 
-def make_console(stderr: bool = False):
-    from rich.console import Console
+from ..exceptions import InvalidInputError
 
+__all__ = ["make_console", "peak_memory_mib", "progress_display", "predict_batches",
+           "predict_chunk", "check_known_labels", "report_tables", "progress_flag"]
+
+
+def make_console(stderr: bool = False) -> Console:
+    """A rich console on standard output (or error) that does not colour numbers."""
     return Console(stderr=stderr, highlight=False)
 
 
 def peak_memory_mib() -> float:
-    import resource
+    """The peak resident memory of this process, in MiB."""
+    import resource  # Unix only: imported here so that the CLI still starts elsewhere
 
     # ru_maxrss is KiB on Linux, bytes on macOS.
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -21,9 +32,6 @@ def peak_memory_mib() -> float:
 
 def progress_display(console, enabled: bool):
     """A rich progress display (a no-op context when disabled)."""
-    from rich.progress import (BarColumn, Progress, TaskProgressColumn, TextColumn,
-                               TimeElapsedColumn, TimeRemainingColumn)
-
     return Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), TaskProgressColumn(),
         TextColumn("{task.fields[texts]} texts"), TimeElapsedColumn(), TimeRemainingColumn(),
@@ -33,8 +41,6 @@ def progress_display(console, enabled: bool):
 
 def predict_batches(model, texts, batch_size: int, console, progress: bool):
     """Labels and probabilities (None if the model has none) of ``texts``, in batches."""
-    import numpy as np
-
     classes = np.asarray(model.classes_)
     has_proba = hasattr(model, "predict_proba")
     labels, probas = [], []
@@ -51,9 +57,8 @@ def predict_batches(model, texts, batch_size: int, console, progress: bool):
 
 
 def predict_chunk(model, texts, classes, has_proba):
+    """Labels (comma-joined label sets for a multi-label model) and probabilities or None."""
     if hasattr(model, "thresholds_"):  # multi-label: every label that passes its threshold
-        import numpy as np
-
         Y = model.predict(texts)
         labels = np.array([",".join(str(c) for c in classes[row == 1]) for row in Y],
                           dtype=object)
@@ -66,10 +71,6 @@ def predict_chunk(model, texts, classes, has_proba):
 
 def check_known_labels(y_true, classes, where: str) -> None:
     """Refuse evaluation labels the model was never trained on."""
-    import numpy as np
-
-    from ..exceptions import InvalidInputError
-
     known = {str(c) for c in classes}
     values, counts = np.unique(np.asarray(y_true, dtype=str), return_counts=True)
     unknown = [(v, c) for v, c in zip(values, counts) if v not in known]
@@ -83,8 +84,7 @@ def check_known_labels(y_true, classes, where: str) -> None:
 
 
 def report_tables(console, evaluation, title: str) -> None:
-    from rich.table import Table
-
+    """Print an evaluation's report and its most confused pairs."""
     console.print(evaluation.report.to_rich_table(title=title))
     pairs = evaluation.pairs
     if len(pairs):
@@ -99,20 +99,6 @@ def report_tables(console, evaluation, title: str) -> None:
         console.print(table)
 
 
-def steps_text(model) -> str:
-    return " -> ".join(type(step).__name__ for _, step in model.steps)
-
-
-def step_params(model) -> list[dict]:
-    from ..pipelines import jsonable
-
-    steps = model.steps if hasattr(model, "steps") else [("model", model)]
-    return [
-        {"name": name, "class": f"{type(step).__module__}.{type(step).__qualname__}",
-         "params": jsonable(step.get_params(deep=False))}
-        for name, step in steps
-    ]
-
-
 def progress_flag(value, console) -> bool:
+    """``--progress``/``--no-progress``, or by default whether ``console`` is a terminal."""
     return console.is_terminal if value is None else value

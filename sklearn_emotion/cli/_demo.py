@@ -6,7 +6,16 @@ import argparse
 import time
 from pathlib import Path
 
-from ._common import make_console, peak_memory_mib, report_tables, step_params, steps_text
+from rich.table import Table
+
+from .._data_io import stratified_head
+from ..datasets import load_goemotions
+from ..model_dir import evaluate_predictions, save_model_dir
+from ..pipelines import get_pipeline_spec, make_pipeline_by_name
+from ._card import model_card, steps_text
+from ._common import make_console, peak_memory_mib, report_tables
+
+__all__ = ["run_demo"]
 
 EXAMPLE_SENTENCES = [
     "I can't believe they cancelled the show, this is outrageous!",
@@ -20,13 +29,7 @@ EXAMPLE_SENTENCES = [
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from rich.table import Table
-
-    from .._data_io import stratified_head
-    from ..datasets import load_goemotions
-    from ..model_dir import evaluate_predictions, save_model_dir
-    from ..pipelines import get_pipeline_spec, make_pipeline_by_name
-
+    """``sklearn-emotion demo``: train, evaluate, save and try the default pipeline."""
     console = make_console()
     started = time.perf_counter()
     out = Path(args.out)
@@ -58,15 +61,10 @@ def run_demo(args: argparse.Namespace) -> int:
     report_tables(console, evaluation, "GoEmotions test (Ekman)")
 
     metrics = {"n_train": len(X_train), "n_test": len(X_test), "fit_seconds": round(fit_seconds, 1)}
-    card = {
-        "pipeline": get_pipeline_spec(args.pipeline).to_dict(),
-        "parameters": step_params(model),
-        "data": {"train": {"source": "goemotions:ekman:train", "n_samples": len(X_train)},
-                 "test": {"source": "goemotions:ekman:test", "n_samples": len(X_test)}},
-        "labels": [str(c) for c in model.classes_],
-        "fit_seconds": round(fit_seconds, 1),
-        "command": "sklearn-emotion demo",
-    }
+    data = {"train": {"source": "goemotions:ekman:train", "n_samples": len(X_train)},
+            "test": {"source": "goemotions:ekman:test", "n_samples": len(X_test)}}
+    card = model_card(get_pipeline_spec(args.pipeline), model, model.classes_, data=data,
+                      fit_seconds=fit_seconds, command="sklearn-emotion demo")
     save_model_dir(
         out, model, card, evaluation=evaluation, extra_metrics=metrics,
         report_title="sklearn-emotion demo: GoEmotions test (Ekman)",

@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .._data_io import data_slug, load_labelled, stratified_head
+from ..model_dir import evaluate_predictions, load_model_dir, write_report
 from ._common import (check_known_labels, make_console, predict_batches, progress_flag,
                       report_tables)
+from ._multilabel import evaluate_multilabel, label_names_option
 
-# --------------------------------------------------------------------------- evaluate
+__all__ = ["run_evaluate"]
 
 
 def _card_columns(card: dict) -> tuple:
@@ -17,17 +20,13 @@ def _card_columns(card: dict) -> tuple:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    from .._data_io import data_slug, load_labelled, stratified_head
-    from ..model_dir import evaluate_predictions, load_model_dir, write_report
-
+    """``sklearn-emotion evaluate``: report, metrics and figures of a model folder on data."""
     console = make_console()
     model, card = load_model_dir(args.model)
     # a multi-label model reads label sets (with the label names it was trained with)
     multilabel = bool(card.get("multilabel")) or getattr(args, "multilabel", False)
     label_names = getattr(args, "label_names", None) or card.get("label_names")
     if multilabel:
-        from ._multilabel import label_names_option
-
         label_names = label_names_option(label_names)
     data = load_labelled(args.data, text_column=args.text_column, label_column=args.label_column,
                          split="test", preferred_columns=_card_columns(card),
@@ -36,8 +35,6 @@ def run_evaluate(args: argparse.Namespace) -> int:
     console.print(f"Evaluating [bold]{args.model}[/] on {data.description}, {len(texts)} texts.")
     progress = progress_flag(args.progress, console)
     if multilabel:
-        from ._multilabel import evaluate_multilabel
-
         evaluation = evaluate_multilabel(model, texts, y_true, batch_size=args.batch_size,
                                          console=console, progress=progress,
                                          where=f"The evaluation data {data.source!r}")

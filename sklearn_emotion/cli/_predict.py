@@ -6,7 +6,16 @@ import argparse
 import sys
 from pathlib import Path
 
+import numpy as np
+from rich.table import Table
+
+from .._data_io import PredictionWriter, TextBatch, input_format, iter_text_batches, open_input
+from ..exceptions import InvalidInputError
+from ..model_dir import load_model_dir
+from ..utils._io import atomic_path
 from ._common import make_console, predict_chunk, progress_display
+
+__all__ = ["run_predict"]
 
 
 def _output_format(args, to_terminal: bool) -> str:
@@ -20,9 +29,6 @@ def _output_format(args, to_terminal: bool) -> str:
 
 def _text_batches(args, text_column: str | None):
     """(batches, total bytes or None, a name for messages, the stream to close or None)."""
-    from .._data_io import TextBatch, input_format, iter_text_batches, open_input
-    from ..exceptions import InvalidInputError
-
     if args.texts and args.input:
         raise InvalidInputError("Pass texts as arguments or --input FILE, not both.")
     if args.texts:
@@ -39,21 +45,17 @@ def _text_batches(args, text_column: str | None):
         source = "-"
     fmt = input_format(source, args.input_format)
     stream, total, name = open_input(source)
+    # A row with more fields than the header is an error, unless the user named both the
+    # text column and the dialect: then that column is read as the dialect splits the row.
+    explicit = args.text_column is not None and args.input_format is not None
     batches = iter_text_batches(stream, fmt, text_column=args.text_column,
                                 preferred_column=text_column, batch_size=args.batch_size,
-                                name=name)
+                                name=name, extra_fields="ignore" if explicit else "error")
     return batches, total, name, stream
 
 
 def run_predict(args: argparse.Namespace) -> int:
-    import numpy as np
-    from rich.table import Table
-
-    from .._data_io import PredictionWriter
-    from ..exceptions import InvalidInputError
-    from ..model_dir import load_model_dir
-    from ..utils._io import atomic_path
-
+    """``sklearn-emotion predict``: labels and probabilities, streamed batch by batch."""
     err = make_console(stderr=True)
     model, card = load_model_dir(args.model)
     classes = np.asarray(model.classes_)
