@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from sklearn.utils import Bunch
 
 from ..exceptions import DataNotFoundError, InvalidInputError
@@ -132,8 +133,6 @@ def load_ravdess(
     >>> ravdess.data.columns.tolist(), ravdess.target[:2]  # doctest: +SKIP
     (['audio', 'text', 'speaker'], array(['neutral', 'neutral'], dtype=object))
     """
-    import pandas as pd
-
     validate_parameter_constraints(
         {"path": [str, os.PathLike], "return_X_y": ["boolean"], "as_frame": ["boolean"]},
         {"path": path, "return_X_y": return_X_y, "as_frame": as_frame},
@@ -247,8 +246,6 @@ def load_audio_folder(
     >>> clips.data.columns.tolist()  # doctest: +SKIP
     ['audio', 'text']
     """
-    import pandas as pd
-
     validate_parameter_constraints(
         {"path": [str, os.PathLike], "labels_csv": [str, os.PathLike, None],
          "return_X_y": ["boolean"], "as_frame": ["boolean"]},

@@ -12,6 +12,7 @@ from importlib import resources
 from typing import Sequence
 
 import numpy as np
+import pandas as pd
 from sklearn.utils import Bunch
 
 from ..exceptions import InvalidInputError
@@ -117,8 +118,6 @@ def make_bunch(
     frame = None
     data = texts
     if as_frame:
-        import pandas as pd
-
         frame = pd.DataFrame({TEXT_COLUMN: texts})
         if target.ndim == 1:
             frame[TARGET_COLUMN] = target

@@ -9,6 +9,7 @@ import json
 from typing import NamedTuple
 
 import numpy as np
+import pandas as pd
 
 from ..exceptions import InvalidInputError
 from ..utils._validation import validate_parameter_constraints
@@ -78,8 +79,6 @@ def _scheme(labels: str) -> tuple[tuple[str, ...], np.ndarray]:
 @functools.lru_cache(maxsize=None)
 def _read_subset(filename: str) -> _RawSubset:
     """Parse one packaged TSV file (``text<TAB>label ids<TAB>comment id``, no header)."""
-    import pandas as pd
-
     with gzip.open(data_file(filename).open("rb")) as fh:
         table = pd.read_csv(
             fh,

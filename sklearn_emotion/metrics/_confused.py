@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+from sklearn.metrics import confusion_matrix
 
 from ..exceptions import InvalidInputError
 from ._checks import check_predictions
@@ -54,9 +56,6 @@ def most_confused_pairs(y_true, y_pred, labels=None, n: int | None = 10):
     y_true, y_pred, labels, _ = check_predictions(
         y_true, y_pred, labels, caller="most_confused_pairs", allow_multilabel=False
     )
-    import pandas as pd
-    from sklearn.metrics import confusion_matrix
-
     matrix = confusion_matrix(y_true, y_pred, labels=labels)
     support = matrix.sum(axis=1)
     rows = []

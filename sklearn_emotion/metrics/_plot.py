@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from sklearn.metrics import ConfusionMatrixDisplay
 
 from ..utils._validation import StrOptions, validate_parameter_constraints
 from ._checks import check_predictions
@@ -89,8 +90,6 @@ def plot_confusion_matrix(
     y_true, y_pred, labels, _ = check_predictions(
         y_true, y_pred, labels, caller="plot_confusion_matrix", allow_multilabel=False
     )
-    from sklearn.metrics import ConfusionMatrixDisplay
-
     created = ax is None
     if created:
         from matplotlib.figure import Figure

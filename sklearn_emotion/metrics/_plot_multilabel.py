@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from sklearn.metrics import f1_score, multilabel_confusion_matrix
 
 from ..exceptions import InvalidInputError
 from ..utils._validation import StrOptions, validate_parameter_constraints
@@ -87,7 +88,6 @@ def plot_multilabel_confusion_matrix(
     if n_cols is not None and (not isinstance(n_cols, (int, np.integer)) or n_cols < 1):
         raise InvalidInputError(f"{caller}: n_cols must be a positive int; got {n_cols!r}.")
     from matplotlib.figure import Figure
-    from sklearn.metrics import f1_score, multilabel_confusion_matrix
 
     matrices = multilabel_confusion_matrix(y_true, y_pred)  # (n_labels, 2, 2): [[TN, FP], [FN, TP]]
     f1 = f1_score(y_true, y_pred, average=None, zero_division=0)

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
 import numpy as np
+import pandas as pd
 from sklearn.metrics import accuracy_score, precision_recall_fscore_support
 
 from ..exceptions import InvalidInputError
 from ._checks import check_predictions
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 __all__ = ["EmotionReport", "emotion_report"]
 
@@ -319,8 +315,6 @@ def emotion_report(
     )
     macro = precision_recall_fscore_support(y_true, y_pred, average="macro", **kwargs)
     weighted = precision_recall_fscore_support(y_true, y_pred, average="weighted", **kwargs)
-
-    import pandas as pd
 
     per_class = pd.DataFrame(
         {"precision": precision, "recall": recall, "f1": f1, "support": support.astype(np.int64)},
