@@ -3,11 +3,17 @@
 Every error the library raises on purpose derives from :class:`EmotionError`, and
 also from the builtin (or scikit-learn) exception a caller would naturally catch,
 so ``except ValueError`` keeps working.
+
+``NotFittedError`` is scikit-learn's, re-exported on first access so that importing
+this module (which the registry does during plugin discovery) does not import
+scikit-learn.
 """
 
-from sklearn.exceptions import NotFittedError
+from __future__ import annotations
 
-__all__ = [
+import importlib
+
+__all__ = [  # noqa: F822 (NotFittedError comes from __getattr__ below)
     "EmotionError",
     "PluginNotFoundError",
     "PluginLoadError",
@@ -18,6 +24,12 @@ __all__ = [
     "NotFittedError",
     "EmotionWarning",
     "PluginCheckError",
+    "InvalidInputTypeError",
+    "ModelFileError",
+    "LegacyModelError",
+    "UntrustedTypesError",
+    "UnsupportedModelError",
+    "ModelVersionWarning",
 ]
 
 
@@ -80,10 +92,17 @@ class ModelVersionWarning(EmotionWarning):
     """A model file was saved with other library versions than the installed ones."""
 
 
-__all__ += [
-    "InvalidInputTypeError",
-    "ModelFileError",
-    "UntrustedTypesError",
-    "UnsupportedModelError",
-    "ModelVersionWarning",
-]
+class LegacyModelError(ModelFileError):
+    """A model folder was written by an older sklearn-emotion as a pickle (``model.joblib``).
+
+    Loading it would run whatever code the pickle holds, so it is refused; the message
+    says how to convert it.
+    """
+
+
+def __getattr__(name: str):
+    if name == "NotFittedError":  # scikit-learn's own class, imported on first use
+        value = importlib.import_module("sklearn.exceptions").NotFittedError
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -33,12 +33,15 @@ def make_dist(root, name, groups, *, version="1.0", licence="MIT", summary="A te
     return metadata.PathDistribution(info)
 
 
-def install(monkeypatch, *dists):
-    """Make discovery see exactly the entry points of ``dists``."""
+def install(monkeypatch, *dists, calls=None):
+    """Make discovery see exactly the entry points of ``dists`` (``calls`` counts groups)."""
     def entry_points(group):
+        if calls is not None:
+            calls.append(group)
         return [ep for dist in dists for ep in dist.entry_points if ep.group == group]
 
     monkeypatch.setattr(registry, "_entry_points", entry_points)
+    registry.refresh()  # what a test changes is seen at once, and forgotten after it
 
 
 @pytest.fixture
@@ -226,7 +229,7 @@ def test_parse_api_version():
     assert registry.parse_api_version(API_OK) == registry.PLUGIN_API_VERSION
     assert registry.parse_api_version("sklearn_emotion.registry:API_2") == 2
     assert registry.parse_api_version("other.module:API_1") is None
-    assert registry.load.__module__ == "sklearn_emotion.registry"
+    assert registry.load.__module__ == "sklearn_emotion.registry"  # where users find it
     assert registry.API_1 == 1  # what an API entry point loads
 
 
@@ -239,3 +242,71 @@ def test_builtins_register_through_entry_points():
     plugin = registry.get_plugin("datasets", "goemotions")
     assert plugin.api_version == registry.PLUGIN_API_VERSION  # the library itself
     assert plugin.licence == "Apache-2.0"
+
+
+def test_scans_are_cached_per_process_and_refresh_forgets_them(monkeypatch, tmp_path):
+    (tmp_path / "vecs.txt").write_text("hello 0.1 0.2\n")
+    calls = []
+    install(monkeypatch, make_dist(tmp_path, "cached-plugin", {
+        "api": {"cached-plugin": API_OK}, "vectors": {"tiny": "os.path:curdir"}}), calls=calls)
+    first = registry.resolve("vectors", "tiny")
+    # one scan per resolve: the API declarations and the kind's group, each read once
+    assert sorted(calls) == ["sklearn_emotion.api", "sklearn_emotion.vectors"]
+    assert registry.resolve("vectors", "tiny") == first
+    registry.find_plugins("vectors"), registry.is_registered("vectors", "tiny")
+    assert len(calls) == 2  # later lookups reuse the scan
+    registry.refresh()
+    registry.available("vectors")
+    assert len(calls) == 4  # refresh() reads the metadata again
+
+
+def test_installed_entry_points_are_read_once(monkeypatch):
+    from importlib import metadata as md
+
+    real = md.entry_points
+    groups = []
+    monkeypatch.setattr(md, "entry_points",
+                        lambda **kw: (groups.append(kw.get("group")), real(**kw))[1])
+    registry.refresh()
+    try:
+        for _ in range(3):
+            registry.find_plugins("datasets")
+            registry.load("datasets", "goemotions")
+        assert sorted(groups) == ["sklearn_emotion.api", "sklearn_emotion.datasets"]
+    finally:
+        monkeypatch.undo()
+        registry.refresh()
+
+
+class _NotSafe:
+    pass
+
+
+SAFE = (registry.Plugin, _NotSafe)  # what a fake package's SAFE_TYPES entry point loads
+
+
+def test_safe_types_are_read_from_the_declarations(monkeypatch, tmp_path):
+    module = f"{__name__}:SAFE"
+    install(monkeypatch,
+            make_dist(tmp_path, "good-safe", {"api": {"good-safe": API_OK},
+                                              "safe_types": {"good-safe": module}}),
+            make_dist(tmp_path, "future-safe", {
+                "api": {"future-safe": "sklearn_emotion.registry:API_99"},
+                "safe_types": {"future-safe": "sklearn.dummy:DummyClassifier"}}),
+            make_dist(tmp_path, "broken-safe", {"api": {"broken-safe": API_OK},
+                                                "safe_types": {"broken-safe": "no_such_xyz:T"}}))
+    with pytest.warns(EmotionWarning, match=r"Ignoring the safe types declared by broken-safe "
+                                            r"\(no_such_xyz:T\) due to ModuleNotFoundError"):
+        found = registry.safe_types()
+    # the good package's declarations, by qualified name; nothing from the one built for
+    # another plugin API, nor from the broken one
+    assert found == frozenset({"sklearn_emotion.registry.Plugin", f"{__name__}._NotSafe"})
+    assert registry.safe_types() is found  # cached
+
+
+def test_installed_packages_declare_their_safe_types():
+    registry.refresh()
+    names = registry.safe_types()
+    assert "sklearn_emotion.text._cleaner.TextCleaner" in names
+    assert "sklearn_emotion.estimators._feedforward.FeedForwardClassifier" in names
+    assert not any(name.startswith(("os.", "builtins.", "subprocess.")) for name in names)

@@ -1,26 +1,6 @@
-"""Safe persistence: save a fitted model without pickle, load it without running code.
+"""The model file: a zip archive of ``model.skops``, safetensors weights and a manifest.
 
-``joblib``/``pickle`` files run arbitrary code when loaded, so only load those from
-people you trust. :func:`save` writes a single ``.zip`` file that :func:`load` reads
-without unpickling anything:
-
-- ``model.skops``: the scikit-learn structure (pipelines, vectorizers, label encoders,
-  parameters, fitted arrays), written by :mod:`skops.io`, which refuses, on loading,
-  every type that is not known to be safe;
-- ``weights/net-<i>/<module>.safetensors``: the weights of every skorch network, in
-  the safetensors format (tensors only, no code);
-- ``manifest.json``: library versions, label set, pipeline structure, and the SHA-256
-  of every other file in the archive, checked before anything is read.
-
-Pretrained resources that a model uses but does not change (the frozen encoder of a
-``SentenceVectorizer`` or ``BertVectorizer``, the word vectors of a ``WordVectorizer``)
-are stored by name and fingerprint rather than copied: :func:`load` resolves them again
-(from the installed plugin, local folder or Hugging Face cache, no network needed for
-plugins) and warns if their fingerprint differs from the one at saving time.
-The network of a ``TransformerClassifier`` is fine-tuned, so its weights are stored.
-
-Networks are restored for prediction: the optimizer state is not stored, so
-``warm_start``/``partial_fit`` after loading start a fresh optimizer.
+See :mod:`sklearn_emotion.io` for what each member holds.
 """
 
 from __future__ import annotations
@@ -28,7 +8,6 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 import hashlib
-import importlib
 import json
 import os
 import platform
@@ -41,45 +20,38 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .exceptions import (
+from .. import registry
+from ..exceptions import (
+    DataNotFoundError,
     ModelFileError,
     ModelVersionWarning,
     UnsupportedModelError,
     UntrustedTypesError,
 )
-from .utils._io import atomic_path
-from .utils._persist import (
-    NetRef,
-    ReloadMarker,
-    build_net,
+from ..utils._io import atomic_path
+from ..utils._persist import NetRef
+from ._nets import build_net, is_fitted, net_spec
+from ._parts import (
     find_parts,
-    is_fitted,
-    is_net_class,
-    is_own_net_name,
     json_default,
     light_copy,
-    net_spec,
+    persist_spec,
     qualname,
-    reloadable,
+    resource_name,
     substitute,
 )
+from ._trust import untrusted_types
 
-__all__ = ["save", "load", "get_untrusted_types", "read_manifest"]
+__all__ = ["FORMAT", "FORMAT_VERSION", "save", "load", "get_untrusted_types", "read_manifest"]
 
+#: The ``format`` field of every manifest.
 FORMAT = "sklearn-emotion-model"
-
-
+#: The newest manifest ``format_version`` this library writes and reads.
 FORMAT_VERSION = 1
-
-
 _MANIFEST = "manifest.json"
-
-
 _SKOPS = "model.skops"
 
 # distributions whose versions are recorded, and compared when loading
-
-
 _VERSIONED = (
     "sklearn-emotion",
     "scikit-learn",
@@ -92,40 +64,6 @@ _VERSIONED = (
     "transformers",
     "sentence-transformers",
 )
-
-# skorch attributes that initialize() rebuilds, and those of a TransformerClassifier that
-# _load_pretrained() resolves again on the loading machine
-
-
-_TRUSTED_PREFIXES = (
-    "torch.nn.modules.loss.",
-    "torch.optim.",
-    "skorch.callbacks.",
-)
-
-
-# packages whose classes are trusted (except skorch networks): the library's own modules
-# that define estimators, torch modules and callbacks, and the first-party audio plugin
-_OWN_PACKAGES = (
-    "sklearn_emotion.text.",
-    "sklearn_emotion.vectorizers.",
-    "sklearn_emotion.estimators.",
-    "sklearn_emotion.nn.",
-    "sklearn_emotion.multilabel.",
-    "sklearn_emotion.multimodal.",
-    "sklearn_emotion.cache.",
-    "sklearn_emotion.utils._persist.",
-    "sklearn_emotion_audio.",
-)
-_TRUSTED_NAMES = {
-    "torch.utils.data.dataloader.DataLoader",
-    "skorch.dataset.Dataset",
-    "skorch.dataset.ValidSplit",
-    "skorch.utils.noop",  # the default sink of skorch callbacks
-    "torch.nn.modules.activation.ReLU",
-    "torch.nn.modules.activation.GELU",
-    "torch.nn.modules.activation.Tanh",
-}
 
 
 def _versions() -> dict[str, str | None]:
@@ -221,12 +159,10 @@ def save(model, path: str | os.PathLike) -> Path:
     memo: dict[int, Any] = {id(net): NetRef(i) for i, net in enumerate(nets)}
     resources = []
     for holder in holders:
-        attributes, fingerprint, _ = reloadable(holder)
-        digest = fingerprint(holder)
+        attributes, digest = persist_spec(holder)
         memo[id(holder)] = light_copy(holder, attributes, digest)
-        resource = getattr(holder, "model", getattr(holder, "vectors", ""))
         resources.append(
-            {"class": qualname(holder), "resource": str(resource), "fingerprint": digest}
+            {"class": qualname(holder), "resource": resource_name(holder), "fingerprint": digest}
         )
     structure = copy.deepcopy(model, memo)
     specs = [net_spec(net) for net in nets]
@@ -273,8 +209,6 @@ def _open(path) -> tuple[dict, dict[str, bytes]]:
     """Read and check the archive: manifest, format, checksums."""
     path = Path(path)
     if not path.is_file():
-        from .exceptions import DataNotFoundError
-
         raise DataNotFoundError(f"No model file at {str(path)!r}.")
     try:
         with zipfile.ZipFile(path) as archive:
@@ -323,27 +257,6 @@ def _open(path) -> tuple[dict, dict[str, bytes]]:
     return manifest, data
 
 
-def _trusted_by_default(name: str) -> bool:
-    if name in _TRUSTED_NAMES or name.startswith(_TRUSTED_PREFIXES):
-        return True
-    if name in (qualname(NetRef), qualname(ReloadMarker)):
-        return True
-    if name.startswith(_OWN_PACKAGES):
-        # the library's own transformers and torch modules; never a skorch network,
-        # whose unpickling state skops would hand to skorch's torch-based __setstate__.
-        # Only library modules are imported to check (a crafted name must not make
-        # this import a script such as a __main__ module).
-        module, _, attr = name.rpartition(".")
-        if any(part.startswith("__") for part in name.split(".")):
-            return False
-        try:
-            obj = getattr(importlib.import_module(module), attr)
-        except (ImportError, AttributeError):
-            return False
-        return isinstance(obj, type) and not is_net_class(obj)
-    return False
-
-
 def get_untrusted_types(path: str | os.PathLike) -> list[str]:
     """The types in a model file that :func:`load` refuses unless they are trusted.
 
@@ -358,20 +271,11 @@ def get_untrusted_types(path: str | os.PathLike) -> list[str]:
     -------
     list of str
         Fully qualified type or function names, sorted; empty for files that hold only
-        scikit-learn, numpy, scipy, skorch, torch and sklearn-emotion types.
+        skops's default types (scikit-learn, numpy, scipy) and types that installed
+        packages declare safe (:func:`sklearn_emotion.registry.safe_types`).
     """
-    import skops.io as sio
-
     manifest, data = _open(path)
-    untrusted = {
-        name for name in sio.get_untrusted_types(data=data[_SKOPS])
-        if not _trusted_by_default(name)
-    }
-    for entry in manifest.get("nets", []):  # created by load itself, from sklearn-emotion only
-        name = str(entry.get("class", ""))
-        if not is_own_net_name(name):
-            untrusted.add(name)
-    return sorted(untrusted)
+    return untrusted_types(manifest, data[_SKOPS])
 
 
 def read_manifest(path: str | os.PathLike) -> dict:
@@ -410,9 +314,10 @@ def load(path: str | os.PathLike, *, trusted: Sequence[str] | None = None, devic
     """Load a model written by :func:`save`, without running code from the file.
 
     The archive's checksums are verified first; then every type the file names is
-    checked: scikit-learn, numpy, scipy, skorch, torch (losses, optimizers) and
-    sklearn-emotion types load; any other type is refused unless listed in
-    ``trusted``. Weights are read from safetensors. Pretrained resources the model
+    checked: skops's defaults (scikit-learn, numpy, scipy) and the types that the
+    library and the installed plugins declare safe
+    (:func:`sklearn_emotion.registry.safe_types`) load; any other type is refused
+    unless listed in ``trusted``. Weights are read from safetensors. Pretrained resources the model
     references (frozen encoders, word vectors) are resolved from the installed plugins
     or local folders, with a warning if they differ from those at saving time.
 
@@ -463,8 +368,8 @@ def load(path: str | os.PathLike, *, trusted: Sequence[str] | None = None, devic
     import skops.io as sio
 
     manifest, data = _open(path)
-    allowed = set(trusted or ())
-    untrusted = [name for name in get_untrusted_types(path) if name not in allowed]
+    allowed = frozenset(trusted or ())
+    untrusted = [name for name in untrusted_types(manifest, data[_SKOPS]) if name not in allowed]
     if untrusted:
         raise UntrustedTypesError(
             f"sklearn_emotion.io.load refuses to load {untrusted} from {str(path)!r}: "
@@ -484,5 +389,5 @@ def load(path: str | os.PathLike, *, trusted: Sequence[str] | None = None, devic
     nets = []
     for spec, entry in zip(content["nets"], manifest.get("nets", [])):
         weights = {name: data[member] for name, member in entry.get("weights", {}).items()}
-        nets.append(build_net(spec, weights, device, allowed))
+        nets.append(build_net(spec, weights, device, allowed | registry.safe_types()))
     return substitute(content["model"], nets, set())

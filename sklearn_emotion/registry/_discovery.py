@@ -1,65 +1,37 @@
-"""Plugin discovery through Python entry points.
+"""Finding plugins: entry points read from installed metadata, scanned once per process.
 
-Every heavy resource and every extension of the library is a *plugin*: an entry point
-in one of the groups ``sklearn_emotion.<kind>`` where ``kind`` is one of :data:`KINDS`.
-Our own built-ins register through the same groups (see ``pyproject.toml``), so there
-is one code path for first- and third-party objects. The contract a plugin package
-follows is written down in ``plugins/README.md``; :func:`sklearn_emotion.testing.check_plugin`
-verifies it.
-
-Finding plugins is cheap: it reads installed metadata only, imports no plugin and not
-even scikit-learn or torch. Loading one imports its module on demand. Resource kinds
-(``vectors``, ``encoders``) point at a zero-argument callable that returns a local path
-or an already loaded object.
-
-A plugin package declares the plugin API version it was built for with one entry point
-in the group ``sklearn_emotion.api`` whose value names the constant of that version,
-``sklearn_emotion.registry:API_1``. A package built for a version this library does not
-support is skipped with a warning; discovery never fails because of one bad package.
-
-Two packages may register the same name: both are listed, and asking for the bare name
-raises an error that names them; the qualified name ``"package[name]"`` picks one.
-
-Examples
---------
->>> from sklearn_emotion import registry
->>> "vectorizers" in registry.KINDS
-True
->>> "WordVectorizer" in registry.available("vectorizers")
-True
->>> registry.get_plugin("vectorizers", "sklearn-emotion[WordVectorizer]").package
-'sklearn-emotion'
+Nothing here imports a plugin, scikit-learn or torch. The scans are cached per process
+(installed packages rarely change while a program runs); :func:`refresh` forgets them,
+e.g. after ``pip install`` of a plugin in a running notebook.
 """
 
 from __future__ import annotations
 
-import difflib
-import os
+import functools
 import re
+import sys
 import warnings
 from importlib import metadata
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Callable, Hashable, NamedTuple
+
+from ..exceptions import EmotionWarning
 
 __all__ = [
     "KINDS",
     "RESOURCE_KINDS",
+    "GROUP_PREFIX",
     "API_GROUP",
     "PLUGIN_API_VERSION",
     "SUPPORTED_API_VERSIONS",
     "API_1",
+    "CORE_DISTRIBUTION",
     "Plugin",
     "PluginProblem",
-    "Resource",
+    "available",
     "find_plugins",
     "find_problems",
-    "available",
-    "is_registered",
-    "get_plugin",
-    "load",
-    "plugin_metadata",
     "parse_api_version",
-    "resolve",
+    "refresh",
 ]
 
 KINDS = ("vectors", "encoders", "vectorizers", "estimators", "datasets")
@@ -79,21 +51,6 @@ API_1 = 1
 CORE_DISTRIBUTION = "sklearn-emotion"
 
 _API_ATTR = re.compile(r"API_(\d+)")
-_QUALIFIED = re.compile(r"^(?P<package>[^\[\]]+)\[(?P<name>[^\[\]]+)\]$")
-
-# First-party plugin packages of this repository: what to install when a name is missing.
-KNOWN_PROVIDERS = {
-    ("vectors", "glove-6b-50d"): ("sklearn-emotion-glove-6b-50d", "plugins/glove-6b-50d"),
-    ("encoders", "all-MiniLM-L6-v2"): ("sklearn-emotion-minilm", "plugins/minilm"),
-    ("encoders", "minilm-static"): ("sklearn-emotion-model2vec", "plugins/model2vec"),
-    ("vectorizers", "StaticEmbeddingVectorizer"): (
-        "sklearn-emotion-model2vec", "plugins/model2vec"),
-    ("vectorizers", "LexiconVectorizer"): ("sklearn-emotion-lexicon", "plugins/lexicon"),
-    ("estimators", "TfidfBaselineClassifier"): (
-        "sklearn-emotion-tfidf-baseline", "plugins/tfidf-baseline"),
-    ("vectorizers", "TextStatsVectorizer"): ("sklearn-emotion-template", "plugins/template"),
-    ("vectorizers", "MFCCVectorizer"): ("sklearn-emotion-audio-mfcc", "plugins/audio-mfcc"),
-}
 
 
 class Plugin(NamedTuple):
@@ -128,29 +85,59 @@ class PluginProblem(NamedTuple):
     problem: str
 
 
-class Resource(NamedTuple):
-    """Where a named resource comes from: ``source`` is 'plugin', 'path' or 'hub'."""
-
-    source: str
-    location: Any
-    name: str
-
-
-def _errors():
-    """The exceptions module, imported late: it imports scikit-learn, discovery must not."""
-    from . import exceptions
-
-    return exceptions
-
-
 def _check_kind(kind: str) -> None:
     if kind not in KINDS:
         raise ValueError(f"Unknown plugin kind {kind!r}; expected one of {', '.join(KINDS)}.")
 
 
+@functools.lru_cache(maxsize=None)
+def _installed(group: str) -> tuple[metadata.EntryPoint, ...]:
+    return tuple(metadata.entry_points(group=group))
+
+
 def _entry_points(group: str) -> list[metadata.EntryPoint]:
-    """All entry points of ``group`` (a seam that tests patch)."""
-    return list(metadata.entry_points(group=group))
+    """All installed entry points of ``group``, read once per process.
+
+    Tests replace ``sklearn_emotion.registry._entry_points`` with in-memory
+    ``EntryPoint`` objects; the scans below always call it through the package.
+    """
+    return list(_installed(group))
+
+
+def _seam() -> Callable[[str], list[metadata.EntryPoint]]:
+    """The package's ``_entry_points``, looked up at call time so that patching it works."""
+    return sys.modules[__package__]._entry_points
+
+
+# scan results by (discovery function, what was scanned): a patched _entry_points gets
+# entries of its own, so a test's fake plugins never leak into the real ones
+_SCANS: dict[tuple, Any] = {}
+
+
+def cached_scan(what: Hashable, scan: Callable[[], Any]) -> Any:
+    """``scan()``, computed once per process and discovery function (see :func:`refresh`)."""
+    key = (_seam(), what)
+    if key not in _SCANS:
+        _SCANS[key] = scan()
+    return _SCANS[key]
+
+
+def refresh() -> None:
+    """Forget the cached entry-point scans, so the next lookup reads installed metadata again.
+
+    Discovery reads the installed packages' metadata once per process. Call this after
+    installing or removing a plugin package in a running interpreter (a notebook), or in
+    a test that changes what is installed.
+
+    Examples
+    --------
+    >>> from sklearn_emotion import registry
+    >>> registry.refresh()
+    >>> "WordVectorizer" in registry.available("vectorizers")
+    True
+    """
+    _installed.cache_clear()
+    _SCANS.clear()
 
 
 def _dist_name(ep: metadata.EntryPoint) -> str:
@@ -184,7 +171,7 @@ def parse_api_version(value: str) -> int | None:
 def _declared_api_versions() -> dict[str, tuple[int | None, str]]:
     """``{normalised package: (version or None when unreadable, entry-point value)}``."""
     declared = {}
-    for ep in _entry_points(API_GROUP):
+    for ep in _seam()(API_GROUP):
         declared[_normalise(_dist_name(ep))] = (parse_api_version(ep.value), ep.value)
     return declared
 
@@ -200,13 +187,21 @@ def _licence(meta) -> str:
     return licence
 
 
-def _scan(kinds) -> tuple[list[Plugin], list[PluginProblem]]:
-    """Every plugin of ``kinds`` plus the problems found without importing anything."""
+def _scan(kinds: tuple[str, ...]) -> tuple[list[Plugin], list[PluginProblem]]:
+    """Every plugin of ``kinds`` plus the problems found without importing anything.
+
+    Cached per process (see :func:`refresh`); callers get fresh lists.
+    """
+    plugins, problems = cached_scan(kinds, lambda: _scan_uncached(kinds))
+    return list(plugins), list(problems)
+
+
+def _scan_uncached(kinds):
     declared = _declared_api_versions()
     plugins, problems = [], []
     dist_info: dict[str, tuple[str, str, str]] = {}
     for kind in kinds:
-        for ep in _entry_points(GROUP_PREFIX + kind):
+        for ep in _seam()(GROUP_PREFIX + kind):
             dist = getattr(ep, "dist", None)
             package = _dist_name(ep)
             key = _normalise(package)
@@ -261,10 +256,9 @@ def find_plugins(kind: str | None = None) -> list[Plugin]:
         _check_kind(k)
     plugins, problems = _scan(kinds)
     if problems:
-        warning = _errors().EmotionWarning
         for problem in problems:
             warnings.warn(f"Skipping {problem.kind} plugin {problem.package}[{problem.name}]: "
-                          f"{problem.problem}.", warning, stacklevel=2)
+                          f"{problem.problem}.", EmotionWarning, stacklevel=2)
     return plugins
 
 
@@ -334,200 +328,3 @@ def available(kind: str | None = None) -> list[str] | dict[str, list[str]]:
     for p in find_plugins():
         found[p.kind].append(p.name)
     return found
-
-
-def _matches(plugins: list[Plugin], name: str) -> list[Plugin]:
-    """Plugins answering to ``name``: qualified ``package[name]``, exact, then any case."""
-    qualified = _QUALIFIED.match(name.strip())
-    if qualified:
-        package = _normalise(qualified.group("package"))
-        plugins = [p for p in plugins if _normalise(p.package) == package]
-        name = qualified.group("name")
-    exact = [p for p in plugins if p.name == name]
-    return exact or [p for p in plugins if p.name.lower() == name.lower()]
-
-
-def is_registered(kind: str, name: str) -> bool:
-    """Whether ``name`` (bare or qualified ``package[name]``) is a plugin of ``kind``.
-
-    Examples
-    --------
-    >>> from sklearn_emotion.registry import is_registered
-    >>> is_registered("datasets", "goemotions"), is_registered("datasets", "nope")
-    (True, False)
-    """
-    _check_kind(kind)
-    return bool(_matches(find_plugins(kind), os.fspath(name)))
-
-
-def _unknown_name_error(kind: str, name: str, plugins: list[Plugin], hint: str = ""):
-    names = [p.name for p in plugins]
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-    suggestion = f" Did you mean {close[0]!r}?" if close else ""
-    known = KNOWN_PROVIDERS.get((kind, name))
-    provider = (f" {name!r} is provided by the package {known[0]}, which is not installed: "
-                f"`pip install -e {known[1]}` from the sklearn-emotion repository."
-                if known else "")
-    installed = ", ".join(f"{p.name} ({p.package} {p.version})" for p in plugins) or "none"
-    return _errors().PluginNotFoundError(
-        f"Unknown {kind} plugin {name!r}.{suggestion}{provider} Installed {kind} plugins: "
-        f"{installed}. Add more by installing a package that registers entry points in the "
-        f"group '{GROUP_PREFIX}{kind}' (e.g. `pip install -e plugins/<name>`){hint}."
-    )
-
-
-def get_plugin(kind: str, name: str) -> Plugin:
-    """The :class:`Plugin` registered as ``name`` under ``kind``.
-
-    ``name`` is matched exactly, then case-insensitively; the qualified form
-    ``"package[name]"`` picks one package when several register the same name.
-
-    Raises
-    ------
-    PluginNotFoundError
-        If no plugin of that kind has that name; the message lists what is installed.
-    PluginLoadError
-        If several packages register the name; the message lists their qualified names.
-    """
-    _check_kind(kind)
-    plugins = find_plugins(kind)
-    matches = _matches(plugins, name)
-    if not matches:
-        raise _unknown_name_error(kind, name, plugins)
-    if len(matches) > 1:
-        owners = ", ".join(repr(p.display_name) for p in matches)
-        raise _errors().PluginLoadError(
-            f"The {kind} plugin name {name!r} is registered by more than one package: {owners}. "
-            f"Pick one by its qualified name, e.g. {matches[0].display_name!r}, or uninstall "
-            "all but one of the packages."
-        )
-    return matches[0]
-
-
-def load(kind: str, name: str) -> Any:
-    """Import and return the object registered as ``name`` under ``kind``.
-
-    Raises
-    ------
-    PluginNotFoundError
-        If no plugin of that kind has that name; the message lists what is installed.
-    PluginLoadError
-        If the plugin is registered but fails to import, or the name is ambiguous.
-    """
-    plugin = get_plugin(kind, name)
-    try:
-        return plugin.entry_point.load()
-    except Exception as exc:  # any import-time failure of third-party code
-        raise _errors().PluginLoadError(
-            f"Failed to load {kind} plugin {plugin.display_name} ({plugin.value}) "
-            f"due to {type(exc).__name__}: {exc}"
-        ) from exc
-
-
-def plugin_metadata(kind: str, name: str) -> dict[str, Any]:
-    """What a plugin says about itself: package metadata plus the module's ``METADATA``.
-
-    The keys ``name``, ``kind``, ``package``, ``version``, ``licence``, ``description``
-    and ``api_version`` always exist; a plugin module may add more (``dimension``, ...)
-    through a module-level ``METADATA`` dict, which wins for ``licence`` and
-    ``description``. Imports the plugin's module (not its weights).
-
-    Examples
-    --------
-    >>> from sklearn_emotion.registry import plugin_metadata
-    >>> info = plugin_metadata("datasets", "goemotions")
-    >>> info["package"], info["licence"]
-    ('sklearn-emotion', 'Apache-2.0')
-    """
-    plugin = get_plugin(kind, name)
-    info = {
-        "name": plugin.name, "kind": plugin.kind, "package": plugin.package,
-        "version": plugin.version, "licence": plugin.licence, "description": plugin.summary,
-        "api_version": plugin.api_version, "entry_point": plugin.value,
-    }
-    module_name = plugin.value.partition(":")[0].strip()
-    import importlib
-
-    try:
-        module = importlib.import_module(module_name)
-    except Exception as exc:
-        raise _errors().PluginLoadError(
-            f"Failed to import {module_name!r} of {kind} plugin {plugin.display_name} due to "
-            f"{type(exc).__name__}: {exc}") from exc
-    extra = getattr(module, "METADATA", None)
-    if isinstance(extra, dict):
-        nested = extra.get(plugin.name)  # a module serving several plugins keys by name
-        extra = nested if isinstance(nested, dict) else extra
-        info.update({k: v for k, v in extra.items() if k not in {"kind", "package", "version"}})
-        info["name"] = plugin.name
-    return info
-
-
-_FILE_SUFFIXES = (".txt", ".vec", ".bin", ".gz", ".npy", ".kv", ".model", ".zip")
-
-
-def _looks_like_path(name: str) -> bool:
-    """A missing local file, as opposed to a hub identifier such as 'org/model'."""
-    return name.startswith((".", "/", "~")) or name.lower().endswith(_FILE_SUFFIXES)
-
-
-def resolve(kind: str, name: str, *, allow_hub: bool = True) -> Resource:
-    """Find a resource (word vectors, an encoder) by registered name, local path or hub name.
-
-    Resolution order: a registered plugin name, then an existing local path, then (if
-    ``allow_hub``) the name is returned unchanged as a model-hub identifier for the
-    loading library to fetch.
-
-    Parameters
-    ----------
-    kind : {"vectors", "encoders"}
-        The resource kind.
-    name : str or path-like
-        Registered name (bare or ``package[name]``), local file/folder, or hub identifier.
-    allow_hub : bool, default=True
-        Whether an unresolved name may be treated as a hub identifier.
-
-    Returns
-    -------
-    Resource
-        ``source`` says where it came from; ``location`` is a :class:`pathlib.Path`, the
-        hub identifier, or the object a plugin returned.
-
-    Examples
-    --------
-    >>> from sklearn_emotion.registry import resolve
-    >>> resolve("encoders", "sentence-transformers/all-mpnet-base-v2").source
-    'hub'
-    """
-    if kind not in RESOURCE_KINDS:
-        raise ValueError(f"resolve() works on {RESOURCE_KINDS}; got kind {kind!r}. Use load().")
-    name = os.fspath(name)
-    plugins = find_plugins(kind)
-    if _matches(plugins, name):
-        plugin = get_plugin(kind, name)
-        provider = load(kind, plugin.display_name)
-        name = plugin.name
-        try:
-            location = provider() if callable(provider) else provider
-        except Exception as exc:
-            raise _errors().PluginLoadError(
-                f"The {kind} plugin {name!r} failed to provide its resource: "
-                f"{type(exc).__name__}: {exc}"
-            ) from exc
-        if isinstance(location, (str, os.PathLike)):
-            location = Path(location)
-            if not location.exists():
-                raise _errors().MissingWeightsError(
-                    f"The {kind} plugin {name!r} points at {str(location)!r}, which does not "
-                    "exist; reinstall the plugin package."
-                )
-        return Resource("plugin", location, name)
-    path = Path(name).expanduser()
-    if path.exists():
-        return Resource("path", path, name)
-    if _looks_like_path(name) or not allow_hub:
-        no_hub = "" if allow_hub else "; hub names are not allowed here"
-        raise _unknown_name_error(
-            kind, name, plugins, hint=f", or pass an existing local path{no_hub}"
-        )
-    return Resource("hub", name, name)
