@@ -14,6 +14,7 @@ from ..exceptions import InvalidInputError
 from ..nn import FusionNet
 from ..utils._validation import StrOptions
 from ._base import _EmotionNetMixin
+from ._params import compose_docs
 
 __all__ = ["FusionClassifier"]
 
@@ -21,6 +22,7 @@ __all__ = ["FusionClassifier"]
 SINGLE_MODALITY = "features"
 
 
+@compose_docs
 class FusionClassifier(_EmotionNetMixin, NeuralNetClassifier):
     """Multimodal emotion classifier: text and audio (or any modalities) fused in PyTorch.
 
@@ -39,30 +41,17 @@ class FusionClassifier(_EmotionNetMixin, NeuralNetClassifier):
         logits. ``input_dims`` (``{modality: width}``) and ``output_dim`` are filled in at
         fit time. Set its arguments with ``module__<name>``, e.g.
         ``module__hidden_dim=64`` or ``module__fusion="gated"``.
-    criterion : torch loss class, default=torch.nn.CrossEntropyLoss
-        Training loss; skorch applies a softmax in ``predict_proba``.
-    optimizer : torch optimizer class, default=torch.optim.AdamW
-        Set its arguments with ``optimizer__<name>``.
-    lr : float, default=1e-3
-        Learning rate.
-    max_epochs : int, default=100
-        Maximum number of passes over the training data.
-    batch_size : int, default=32
-        Mini-batch size; ``-1`` uses the whole data set as one batch.
-    train_split : "auto", callable or None, default="auto"
-        ``"auto"`` holds out a stratified ``validation_fraction`` for early stopping
-        (and trains on everything when ``early_stopping=False``).
-    class_weight : dict, "balanced" or None, default=None
-        Weights of the classes in the loss, as in scikit-learn.
-    random_state : int, RandomState instance or None, default=None
-        Seeds initialization, dropout, shuffling and the validation split; an int
-        makes refits bit-identical on CPU.
-    early_stopping : bool, default=True
-        Stop when the validation loss stops improving and restore the best epoch.
-    validation_fraction : float, default=0.1
-        Share of the training data held out for early stopping.
-    n_iter_no_change : int, default=10
-        Patience of early stopping, in epochs.
+    {shared:criterion}
+    {shared:optimizer}
+    {shared:lr}
+    {shared:max_epochs}
+    {shared:batch_size}
+    {shared:train_split}
+    {shared:class_weight}
+    {shared:random_state}
+    {shared:early_stopping}
+    {shared:validation_fraction}
+    {shared:n_iter_no_change}
     standardize : bool, default=True
         Scale every input column to zero mean and unit variance with statistics learnt
         in ``fit`` (``mean_``, ``scale_``). MFCC statistics span several orders of
@@ -71,23 +60,17 @@ class FusionClassifier(_EmotionNetMixin, NeuralNetClassifier):
         A modality seen in ``fit`` but absent from ``X`` at predict time raises an
         ``InvalidInputError``; ``"zero"`` fills it with zeros (after standardization:
         the training mean), so that e.g. a clip without transcript can still be scored.
-    device : str, torch.device or None, default="cpu"
-        ``"cpu"``, ``"cuda"``, ``"mps"`` or ``"auto"``.
-    verbose : int, default=1
-        ``0`` prints nothing; ``1`` one line per epoch.
-    progress_bar : bool or "auto", default="auto"
-        Show a per-epoch progress bar.
-    classes : array-like or None, default=None
-        All class labels, when ``y`` might not contain every one of them.
-    threshold : float, default=0.5
-        Multi-label targets only: the probability at which ``predict`` marks a label.
-    **kwargs : dict
-        Further skorch parameters (``module__*``, ``optimizer__*``, ``callbacks``, ...).
+    {shared:device}
+    {shared:verbose}
+    {shared:progress_bar}
+    {shared:classes}
+    {shared:threshold}
+    {shared:kwargs}
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Class labels, in the order of the ``predict_proba`` columns.
+    {shared:classes_}
+    {shared:multilabel_}
     modalities_ : tuple of str
         The modalities seen in ``fit``, in order.
     input_dims_ : dict of {str: int}
@@ -96,10 +79,11 @@ class FusionClassifier(_EmotionNetMixin, NeuralNetClassifier):
         Total number of input columns over all modalities.
     mean_, scale_ : dict of {str: ndarray}
         Per-modality standardization statistics (``standardize=True``).
+    {shared:label_encoder_}
+    {shared:class_weight_}
     module_ : torch.nn.Module
         The trained network.
-    history_ : skorch.History
-        Per-epoch losses, ``valid_acc``, timings.
+    {shared:history_}
 
     See Also
     --------
@@ -130,51 +114,14 @@ class FusionClassifier(_EmotionNetMixin, NeuralNetClassifier):
     }
 
     def __init__(
-        self,
-        module=FusionNet,
-        *,
-        criterion=torch.nn.CrossEntropyLoss,
-        optimizer=torch.optim.AdamW,
-        lr=1e-3,
-        max_epochs=100,
-        batch_size=32,
-        train_split="auto",
-        class_weight=None,
-        random_state=None,
-        early_stopping=True,
-        validation_fraction=0.1,
-        n_iter_no_change=10,
-        standardize=True,
-        missing_modality="raise",
-        device="cpu",
-        verbose=1,
-        progress_bar="auto",
-        classes=None,
-        threshold=0.5,
-        **kwargs,
+        self, module=FusionNet, *, criterion=torch.nn.CrossEntropyLoss,
+        optimizer=torch.optim.AdamW, lr=1e-3, max_epochs=100, batch_size=32,
+        train_split="auto", class_weight=None, random_state=None, early_stopping=True,
+        validation_fraction=0.1, n_iter_no_change=10, standardize=True,
+        missing_modality="raise", device="cpu", verbose=1, progress_bar="auto",
+        classes=None, threshold=0.5, **kwargs,
     ):
-        super().__init__(
-            module,
-            criterion=criterion,
-            optimizer=optimizer,
-            lr=lr,
-            max_epochs=max_epochs,
-            batch_size=batch_size,
-            train_split=train_split,
-            device=device,
-            verbose=verbose,
-            classes=classes,
-            **kwargs,
-        )
-        self.class_weight = class_weight
-        self.random_state = random_state
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.standardize = standardize
-        self.missing_modality = missing_modality
-        self.progress_bar = progress_bar
-        self.threshold = threshold
+        self._store_init_arguments(locals())
 
     # ------------------------------------------------------------------ input
     def _validate_input(self, X, y="no_validation", *, reset):

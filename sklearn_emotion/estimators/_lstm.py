@@ -13,6 +13,7 @@ from sklearn.utils.validation import check_array, check_consistent_length, valid
 from ..exceptions import InvalidInputError
 from ..nn import LSTMNet
 from ._base import _EmotionNetMixin
+from ._params import compose_docs
 
 __all__ = ["LSTMClassifier"]
 
@@ -39,6 +40,7 @@ def _trailing_padding_lengths(mask: np.ndarray) -> np.ndarray:
     return np.where(mask.any(axis=1), last, 1).astype(np.int64)
 
 
+@compose_docs
 class LSTMClassifier(_EmotionNetMixin, NeuralNetClassifier):
     """LSTM / GRU text classifier in PyTorch, trained by skorch on padded sequences.
 
@@ -60,74 +62,37 @@ class LSTMClassifier(_EmotionNetMixin, NeuralNetClassifier):
         ``module__num_layers`` (1), ``module__bidirectional`` (False), ``module__cell``
         ("lstm" or "gru"), ``module__pooling`` ("last", "mean", "max"),
         ``module__dropout`` (0.2), ``module__freeze_embeddings`` (False).
-    criterion : torch loss class, default=torch.nn.CrossEntropyLoss
-        Training loss; with ``CrossEntropyLoss`` skorch applies a softmax in
-        ``predict_proba``. For a multi-label ``y`` the ``CrossEntropyLoss`` class is
-        replaced by ``torch.nn.BCEWithLogitsLoss`` (any other criterion is kept).
-    optimizer : torch optimizer class, default=torch.optim.Adam
-        Set its arguments with ``optimizer__<name>``, e.g. ``optimizer__weight_decay``.
-    lr : float, default=1e-3
-        Learning rate.
-    max_epochs : int, default=10
-        Number of passes over the training data (fewer with early stopping).
-    batch_size : int, default=32
-        Mini-batch size; ``-1`` uses the whole data set as one batch.
-    train_split : "auto", callable or None, default="auto"
-        The internal train/validation split. ``"auto"`` holds out a stratified
-        ``validation_fraction`` (multi-label: a shuffled one) when
-        ``early_stopping=True`` and trains on all the data otherwise. Any skorch split
-        or ``None`` is used as given.
-    class_weight : dict, "balanced" or None, default=None
-        Weights of the classes in the loss, as in scikit-learn; passed as ``weight`` to
-        the criterion unless ``criterion__weight`` is set. Multi-label: the weight of
-        each label's positives (``pos_weight``); ``"balanced"`` is negatives / positives.
-    random_state : int, RandomState instance or None, default=None
-        Seeds weight initialization, dropout, batch shuffling and the validation split;
-        an int gives bit-identical refits on CPU. The global torch state is untouched.
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the data, stop when the validation loss has
-        not improved for ``n_iter_no_change`` epochs, and restore the best epoch. Off by
-        default: the reference recipe trains 10 epochs on all the data.
-    validation_fraction : float, default=0.1
-        Share of the training data held out for early stopping, in (0, 1).
-    n_iter_no_change : int, default=3
-        Patience of early stopping, in epochs.
-    device : str, torch.device or None, default="cpu"
-        ``"cpu"``, ``"cuda"``, ``"cuda:1"``, ``"mps"``, or ``"auto"`` for the best
-        available one (resolved when used; the parameter stays ``"auto"``).
-    verbose : int, default=1
-        ``0`` prints nothing; ``1`` prints one line per epoch.
-    progress_bar : bool or "auto", default="auto"
-        Per-epoch progress bar: ``"auto"`` shows it when ``verbose > 0`` and there are
-        at least 1000 training samples.
-    classes : array-like or None, default=None
-        All class labels, when ``y`` might not contain every one of them. Multi-label:
-        the names of the columns of ``y`` (default ``0..n_labels-1``).
-    threshold : float, default=0.5
-        Multi-label only: ``predict`` marks the labels whose probability is at least
-        this. Ignored for single-label targets.
-    **kwargs : dict
-        Further skorch parameters: ``module__*``, ``optimizer__*``, ``criterion__*``,
-        ``callbacks``, ``iterator_train__*``, ``warm_start``, ...
+    {shared:criterion}
+    {shared:optimizer}
+    {shared:lr}
+    {shared:max_epochs}
+    {shared:batch_size}
+    {shared:train_split}
+    {shared:class_weight}
+    {shared:random_state}
+    {shared:early_stopping}
+        Off by default: the reference recipe trains 10 epochs on all the data.
+    {shared:validation_fraction}
+    {shared:n_iter_no_change}
+    {shared:device}
+    {shared:verbose}
+    {shared:progress_bar}
+    {shared:classes}
+    {shared:threshold}
+    {shared:kwargs}
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Class labels, in the order of the ``predict_proba`` columns (multi-label: the
-        label columns).
-    multilabel_ : bool
-        Whether ``y`` was a multi-label indicator matrix.
+    {shared:classes_}
+    {shared:multilabel_}
     n_features_in_ : int
         Size of the word vectors (the last axis of the embeddings, or the width of the
         embedding matrix for ids input).
-    label_encoder_ : LabelEncoder or MultiLabelBinarizer
-        Maps labels to the module's outputs.
-    class_weight_ : ndarray or None
-        The class weights given to the criterion (multi-label: its ``pos_weight``).
+    {shared:label_encoder_}
+    {shared:class_weight_}
     module_ : torch.nn.Module
         The trained network (an ``LSTMNet`` by default).
-    history_ : skorch.History
-        Per-epoch losses and timings.
+    {shared:history_}
 
     See Also
     --------
@@ -156,9 +121,7 @@ class LSTMClassifier(_EmotionNetMixin, NeuralNetClassifier):
     Lengths must lie in ``1..max_length``; values must be finite; ids must be valid
     rows of the embedding matrix. ``fit`` never changes parameters.
 
-    Multi-label targets (a 2-D 0/1 indicator matrix ``y``) train one sigmoid output per
-    label; ``predict_proba`` returns ``(n_samples, n_labels)`` independent probabilities
-    and ``predict`` the int64 indicator matrix at ``threshold``.
+    {shared:multilabel_notes}
 
     Examples
     --------
@@ -188,47 +151,13 @@ class LSTMClassifier(_EmotionNetMixin, NeuralNetClassifier):
     """
 
     def __init__(
-        self,
-        module=LSTMNet,
-        *,
-        criterion=torch.nn.CrossEntropyLoss,
-        optimizer=torch.optim.Adam,
-        lr=1e-3,
-        max_epochs=10,
-        batch_size=32,
-        train_split="auto",
-        class_weight=None,
-        random_state=None,
-        early_stopping=False,
-        validation_fraction=0.1,
-        n_iter_no_change=3,
-        device="cpu",
-        verbose=1,
-        progress_bar="auto",
-        classes=None,
-        threshold=0.5,
-        **kwargs,
+        self, module=LSTMNet, *, criterion=torch.nn.CrossEntropyLoss,
+        optimizer=torch.optim.Adam, lr=1e-3, max_epochs=10, batch_size=32,
+        train_split="auto", class_weight=None, random_state=None, early_stopping=False,
+        validation_fraction=0.1, n_iter_no_change=3, device="cpu", verbose=1,
+        progress_bar="auto", classes=None, threshold=0.5, **kwargs,
     ):
-        super().__init__(
-            module,
-            criterion=criterion,
-            optimizer=optimizer,
-            lr=lr,
-            max_epochs=max_epochs,
-            batch_size=batch_size,
-            train_split=train_split,
-            device=device,
-            verbose=verbose,
-            classes=classes,
-            **kwargs,
-        )
-        self.class_weight = class_weight
-        self.random_state = random_state
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.progress_bar = progress_bar
-        self.threshold = threshold
+        self._store_init_arguments(locals())
 
     # ------------------------------------------------------------------ input
     def _validate_input(self, X, y="no_validation", *, reset):

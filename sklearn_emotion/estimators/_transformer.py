@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-import math
 import os
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
 import torch
 from skorch import NeuralNetClassifier
-from skorch.callbacks import GradientNormClipping, LRScheduler
+from skorch.callbacks import GradientNormClipping
 from skorch.dataset import Dataset
 from skorch.utils import is_dataset
 from sklearn.utils.validation import check_consistent_length
 from torch.utils.data import DataLoader, default_collate
 
 from .._optional import import_optional
-from ..exceptions import EmotionWarning
 from ..nn import TransformerNet
 from ..text._base import _RawTextMixin
 from ..utils._validation import Interval, StrOptions, as_input_errors, warn_truncated
 from ..utils._hf import load_encoder, transformer_folder
 from ._base import _EmotionNetMixin
+from ._params import compose_docs
+# _warmup_schedule too: model files written before the split name both here
+from ._warmup import _WarmupLRScheduler, _warmup_schedule  # noqa: F401
 
 __all__ = ["TransformerClassifier"]
 
@@ -34,81 +34,6 @@ _NO_DECAY_PATTERNS = ("*bias", "*[Nn]orm.weight")
 
 def _default_param_groups() -> list:
     return [(pattern, {"weight_decay": 0.0}) for pattern in _NO_DECAY_PATTERNS]
-
-
-def _warmup_schedule(optimizer, *, lr_schedule, num_warmup_steps, num_training_steps):
-    """A ``torch.optim.lr_scheduler.LambdaLR`` from transformers' schedule functions."""
-    transformers = import_optional("transformers", feature="TransformerClassifier")
-    if lr_schedule == "constant":
-        return transformers.get_constant_schedule_with_warmup(
-            optimizer, num_warmup_steps=num_warmup_steps
-        )
-    factory = {
-        "linear": transformers.get_linear_schedule_with_warmup,
-        "cosine": transformers.get_cosine_schedule_with_warmup,
-    }[lr_schedule]
-    return factory(
-        optimizer, num_warmup_steps=num_warmup_steps, num_training_steps=num_training_steps
-    )
-
-
-class _WarmupLRScheduler(LRScheduler):
-    """skorch ``LRScheduler`` stepped every batch: warmup, then a transformers schedule.
-
-    The schedule's length (training batches per epoch times ``max_epochs``) is only
-    known once the data is split, so the scheduler is built when the first epoch
-    begins. Each ``fit`` (or ``partial_fit`` call) runs its own complete schedule.
-
-    Parameters
-    ----------
-    lr_schedule : {"linear", "cosine", "constant"}, default="linear"
-        Shape after the warmup: ``transformers.get_linear_schedule_with_warmup``
-        (decay to 0), ``get_cosine_schedule_with_warmup`` or
-        ``get_constant_schedule_with_warmup``.
-    warmup_steps : int or float, default=500
-        Batches of linear warmup from 0 to ``lr``; a float in ``[0, 1)`` is a share
-        of all training batches (as in transformers' ``TrainingArguments``).
-    event_name : str, default="event_lr"
-        The learning rate of every batch is recorded under this name in
-        ``history[:, "batches", :, event_name]``.
-    """
-
-    def __init__(self, lr_schedule="linear", warmup_steps=500, event_name="event_lr"):
-        super().__init__(
-            policy=_warmup_schedule, monitor=None, event_name=event_name, step_every="batch"
-        )
-        self.lr_schedule = lr_schedule
-        self.warmup_steps = warmup_steps
-
-    def on_train_begin(self, net, **kwargs):
-        self.lr_scheduler_ = None  # built in on_epoch_begin, see the class docstring
-
-    def on_epoch_begin(self, net, dataset_train=None, **kwargs):
-        if self.lr_scheduler_ is not None:
-            return
-        n_batches = len(net.get_iterator(dataset_train, training=True))
-        total = max(1, n_batches * net.max_epochs)
-        warmup = self.warmup_steps
-        n_warmup = int(warmup) if warmup >= 1 else math.ceil(total * warmup)
-        if n_warmup >= total and n_warmup > 0:
-            warnings.warn(
-                f"{type(net).__name__}: warmup_steps={warmup!r} covers all {total} training "
-                f"batches ({n_batches} per epoch x max_epochs={net.max_epochs}), so the "
-                f"learning rate never reaches lr={net.lr}. Use fewer warmup steps or a "
-                "fraction of the training batches, e.g. warmup_steps=0.1.",
-                EmotionWarning,
-            )
-        self.lr_scheduler_ = self.policy_(
-            net.optimizer_,
-            lr_schedule=self.lr_schedule,
-            num_warmup_steps=n_warmup,
-            num_training_steps=total,
-        )
-
-    def on_train_end(self, net, **kwargs):
-        # The scheduler holds the optimizer: kept, a pickled net would store the
-        # AdamW state twice (skorch pickles the optimizer on its own).
-        self.lr_scheduler_ = None
 
 
 class _TextCollator:
@@ -131,6 +56,7 @@ class _TextCollator:
         return dict(encoded), targets
 
 
+@compose_docs
 class TransformerClassifier(_RawTextMixin, _EmotionNetMixin, NeuralNetClassifier):
     """Fine-tune a pretrained transformer encoder on raw texts to classify emotions.
 
@@ -159,8 +85,7 @@ class TransformerClassifier(_RawTextMixin, _EmotionNetMixin, NeuralNetClassifier
         ``local_files_only`` and ``output_dim`` are filled in at fit time. Set its
         arguments with ``module__<name>``, e.g. ``module__pooling="cls"`` or
         ``module__dropout=0.2``.
-    criterion : torch loss class, default=torch.nn.CrossEntropyLoss
-        Training loss; with ``CrossEntropyLoss`` ``predict_proba`` applies a softmax.
+    {shared:criterion}
     optimizer : torch optimizer class, default=torch.optim.AdamW
         Its arguments are set with ``optimizer__<name>``. By default
         ``optimizer__weight_decay=0.01`` and ``optimizer__param_groups`` sets the
@@ -170,10 +95,8 @@ class TransformerClassifier(_RawTextMixin, _EmotionNetMixin, NeuralNetClassifier
         ``optimizer__fused`` or ``optimizer__foreach`` is set).
     lr : float, default=5e-5
         Peak learning rate, reached at the end of the warmup.
-    max_epochs : int, default=3
-        Passes over the training data.
-    batch_size : int, default=8
-        Texts per batch, for training and prediction.
+    {shared:max_epochs}
+    {shared:batch_size}
     warmup_steps : int or float, default=500
         Batches over which the learning rate rises linearly from 0 to ``lr``. A float
         in ``[0, 1)`` is a share of all training batches (e.g. ``0.1``). When the
@@ -186,67 +109,40 @@ class TransformerClassifier(_RawTextMixin, _EmotionNetMixin, NeuralNetClassifier
     max_grad_norm : float or None, default=1.0
         Clip the gradient norm to this value before each step
         (``skorch.callbacks.GradientNormClipping``); ``None`` disables clipping.
-    train_split : "auto", callable or None, default="auto"
-        The internal train/validation split. ``"auto"`` holds out a stratified
-        ``validation_fraction`` when ``early_stopping=True`` and trains on everything
-        otherwise.
-    class_weight : dict, "balanced" or None, default=None
-        Weights of the classes in the loss, as in scikit-learn.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the head's initialisation, dropout, batch shuffling and the validation
-        split; with an int, two fits on the same data give identical results on CPU.
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the data, stop when the validation loss
-        has not improved for ``n_iter_no_change`` epochs and keep the best epoch's
-        weights. Off by default: the recipe trains for only 3 epochs, and the
-        learning-rate schedule already ends at 0.
-    validation_fraction : float, default=0.1
-        Share of the training data held out for early stopping.
-    n_iter_no_change : int, default=2
-        Patience of early stopping, in epochs.
-    device : str, torch.device or None, default="auto"
-        ``"auto"`` trains on CUDA, then MPS, then CPU, whichever is available
-        (resolved when used; the parameter stays ``"auto"``). Fine-tuning on a CPU
-        is slow: about 50 texts per second for MiniLM on two cores.
-    verbose : int, default=1
-        ``0`` prints nothing; ``1`` one line per epoch.
-    progress_bar : bool or "auto", default="auto"
-        Per-epoch progress bar over the batches; ``"auto"``: when ``verbose > 0`` and
-        there are at least 1000 training texts.
-    threshold : float, default=0.5
-        Multi-label only: ``predict`` returns the labels whose probability is at least
-        this value.
-    classes : array-like or None, default=None
-        All class labels, when ``y`` might not contain every one of them
-        (multi-label: the names of the label columns).
-    **kwargs : dict
-        Further skorch parameters: ``module__*``, ``optimizer__*``, ``callbacks``,
-        ``callbacks__*``, ``iterator_train__*``, ``warm_start``, ... Training batches
-        are shuffled unless ``iterator_train__shuffle=False``; a custom
-        ``iterator_train__collate_fn``/``iterator_valid__collate_fn`` replaces the
-        built-in tokenisation.
+    {shared:train_split}
+    {shared:class_weight}
+    {shared:random_state}
+    {shared:early_stopping}
+        Off by default: the recipe trains for only 3 epochs, and the learning-rate
+        schedule already ends at 0.
+    {shared:validation_fraction}
+    {shared:n_iter_no_change}
+    {shared:device}
+        Fine-tuning on a CPU is slow: about 50 texts per second for MiniLM on two cores.
+    {shared:verbose}
+    {shared:progress_bar}
+    {shared:threshold}
+    {shared:classes}
+    {shared:kwargs}
+        A custom ``iterator_train__collate_fn``/``iterator_valid__collate_fn`` replaces
+        the built-in tokenisation.
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Class labels, in the order of the ``predict_proba`` columns (multi-label: the
-        label columns).
-    multilabel_ : bool
-        Whether ``y`` was a multi-label indicator matrix.
+    {shared:classes_}
+    {shared:multilabel_}
     tokenizer_ : transformers.PreTrainedTokenizerBase
         The model's tokenizer (fast when available).
     model_path_ : str
         Where the weights were loaded from: a local folder, or the hub name.
     n_features_in_ : int
         Always 1 (one column of text).
-    label_encoder_ : sklearn.preprocessing.LabelEncoder
-        Maps labels to the module's output indices.
-    class_weight_ : ndarray of shape (n_classes,) or None
-        The class weights given to the criterion.
+    {shared:label_encoder_}
+    {shared:class_weight_}
     module_ : TransformerNet
         The fine-tuned network.
-    history_ : skorch.History
-        Per-epoch losses and timings; the learning rate of every training batch is in
+    {shared:history_}
+        The learning rate of every training batch is in
         ``history[:, "batches", :, "event_lr"]``.
 
     See Also
@@ -266,10 +162,7 @@ class TransformerClassifier(_RawTextMixin, _EmotionNetMixin, NeuralNetClassifier
     (dynamic padding), never to ``max_length``. ``warmup_steps=500`` assumes a data
     set of thousands of texts; on small data use a fraction such as ``0.1``.
 
-    ``y`` holds one label per text, or a 2-D indicator matrix of 0/1 for
-    multi-label data (such as GoEmotions with ``multilabel=True``): the loss then
-    becomes ``BCEWithLogitsLoss``, ``predict_proba`` gives one sigmoid probability
-    per label and ``predict`` the indicator matrix at ``threshold``.
+    {shared:multilabel_notes}
 
     A fitted classifier pickles with its weights and tokenizer, so it loads and
     predicts without the original model folder. The pickle also holds the AdamW
@@ -306,59 +199,16 @@ class TransformerClassifier(_RawTextMixin, _EmotionNetMixin, NeuralNetClassifier
     }
 
     def __init__(
-        self,
-        model="all-MiniLM-L6-v2",
-        *,
-        max_length=128,
-        module=TransformerNet,
-        criterion=torch.nn.CrossEntropyLoss,
-        optimizer=torch.optim.AdamW,
-        lr=5e-5,
-        max_epochs=3,
-        batch_size=8,
-        warmup_steps=500,
-        lr_schedule="linear",
-        max_grad_norm=1.0,
-        train_split="auto",
-        class_weight=None,
-        random_state=None,
-        early_stopping=False,
-        validation_fraction=0.1,
-        n_iter_no_change=2,
-        device="auto",
-        verbose=1,
-        progress_bar="auto",
-        threshold=0.5,
-        classes=None,
-        **kwargs,
+        self, model="all-MiniLM-L6-v2", *, max_length=128, module=TransformerNet,
+        criterion=torch.nn.CrossEntropyLoss, optimizer=torch.optim.AdamW, lr=5e-5,
+        max_epochs=3, batch_size=8, warmup_steps=500, lr_schedule="linear",
+        max_grad_norm=1.0, train_split="auto", class_weight=None, random_state=None,
+        early_stopping=False, validation_fraction=0.1, n_iter_no_change=2, device="auto",
+        verbose=1, progress_bar="auto", threshold=0.5, classes=None, **kwargs,
     ):
         kwargs.setdefault("optimizer__weight_decay", 0.01)
         kwargs.setdefault("optimizer__param_groups", _default_param_groups())
-        super().__init__(
-            module,
-            criterion=criterion,
-            optimizer=optimizer,
-            lr=lr,
-            max_epochs=max_epochs,
-            batch_size=batch_size,
-            train_split=train_split,
-            device=device,
-            verbose=verbose,
-            classes=classes,
-            **kwargs,
-        )
-        self.model = model
-        self.max_length = max_length
-        self.warmup_steps = warmup_steps
-        self.lr_schedule = lr_schedule
-        self.max_grad_norm = max_grad_norm
-        self.class_weight = class_weight
-        self.random_state = random_state
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.progress_bar = progress_bar
-        self.threshold = threshold
+        self._store_init_arguments(locals())
 
     # ------------------------------------------------------------ input, model
     def _validate_input(self, X, y="no_validation", *, reset):
