@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import inspect
+import re
+
 import pytest
+from skorch import NeuralNet
 from sklearn.base import clone
 from sklearn.utils import estimator_checks
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from sklearn_emotion.estimators._params import _render_default
 from sklearn_emotion.utils._discovery import (
     _CHECK_PARAMS,
     _NOT_CHECKED_YET,
@@ -72,3 +77,40 @@ def test_expected_failures_still_fail(estimator, check_name):
     check = getattr(estimator_checks, check_name)
     with pytest.raises((AssertionError, ValueError, TypeError)):
         check(type(estimator).__name__, clone(estimator))
+
+
+# ------------------------------------------------------------ composed parameter docs
+# the skorch-based estimators share their parameters' docs and __init__ body
+NETS = [(name, cls) for name, cls in all_estimators("classifier") if issubclass(cls, NeuralNet)]
+
+
+def _documented_parameters(cls) -> list[tuple[str, str | None]]:
+    """``(name, default text)`` of each entry of the numpydoc Parameters section."""
+    doc = inspect.cleandoc(cls.__doc__)
+    section = doc.split("Parameters\n----------\n", 1)[1].split("\n\n", 1)[0]
+    entries = re.findall(r"^(\**\w+) : (.*)$", section, flags=re.MULTILINE)
+    return [(name, (re.findall(r"default=(.*)$", rest) or [None])[0]) for name, rest in entries]
+
+
+@pytest.mark.parametrize("name, cls", NETS)
+def test_parameter_docs_follow_the_signature(name, cls):
+    signature = inspect.signature(cls.__init__).parameters.values()
+    expected = [
+        ("**kwargs", None) if p.kind is p.VAR_KEYWORD else (p.name, _render_default(p.default))
+        for p in signature
+        if p.name != "self"
+    ]
+    assert _documented_parameters(cls) == expected
+    assert "{shared" not in cls.__doc__
+
+
+@pytest.mark.parametrize("name, cls", NETS)
+def test_init_stores_each_argument_under_its_name(name, cls):
+    # the estimators' __init__ is one shared call: each argument must land in its own
+    # parameter (a distinct object per argument tells them apart), skorch's included
+    names = [p.name for p in inspect.signature(cls.__init__).parameters.values()
+             if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name != "self"]
+    given = {name: object() for name in names}
+    params = cls(**given, module__dropout=0.5).get_params(deep=False)
+    assert {name: params[name] for name in names} == given
+    assert params["module__dropout"] == 0.5

@@ -28,37 +28,21 @@ class FeedForwardClassifier(_EmotionNetMixin, NeuralNetClassifier):
         The network; it must return logits. ``input_dim`` and ``output_dim`` are
         filled in from the data at fit time when the class accepts them. Set its
         arguments with ``module__<name>``, e.g. ``module__hidden_dims=(128,)``.
-    {shared:criterion}
-    {shared:optimizer}
-    {shared:lr}
-    {shared:max_epochs}
-    {shared:batch_size}
-    {shared:train_split}
-    {shared:class_weight}
-    {shared:random_state}
-    {shared:early_stopping}
-    {shared:validation_fraction}
-    {shared:n_iter_no_change}
-    {shared:device}
-    {shared:verbose}
-    {shared:progress_bar}
-    {shared:classes}
-    {shared:threshold}
-    {shared:kwargs}
+    {shared: criterion optimizer lr max_epochs batch_size train_split class_weight}
+    {shared: random_state early_stopping validation_fraction n_iter_no_change device}
+    {shared: verbose progress_bar classes threshold kwargs}
 
     Attributes
     ----------
-    {shared:classes_}
-    {shared:multilabel_}
+    {shared: classes_ multilabel_}
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Column names of ``X``, when it was a DataFrame with string column names.
-    {shared:label_encoder_}
-    {shared:class_weight_}
+    {shared: label_encoder_ class_weight_}
     module_ : torch.nn.Module
         The trained network (an ``MLPNet`` by default).
-    {shared:history_}
+    {shared: history_}
 
     See Also
     --------
@@ -72,7 +56,7 @@ class FeedForwardClassifier(_EmotionNetMixin, NeuralNetClassifier):
     ``output_dim=len(classes_)``, and trains with the skorch loop. Parameters are
     never modified by ``fit``.
 
-    {shared:multilabel_notes}
+    {shared: multilabel_notes}
 
     Examples
     --------

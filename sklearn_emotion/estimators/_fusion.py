@@ -41,17 +41,8 @@ class FusionClassifier(_EmotionNetMixin, NeuralNetClassifier):
         logits. ``input_dims`` (``{modality: width}``) and ``output_dim`` are filled in at
         fit time. Set its arguments with ``module__<name>``, e.g.
         ``module__hidden_dim=64`` or ``module__fusion="gated"``.
-    {shared:criterion}
-    {shared:optimizer}
-    {shared:lr}
-    {shared:max_epochs}
-    {shared:batch_size}
-    {shared:train_split}
-    {shared:class_weight}
-    {shared:random_state}
-    {shared:early_stopping}
-    {shared:validation_fraction}
-    {shared:n_iter_no_change}
+    {shared: criterion optimizer lr max_epochs batch_size train_split class_weight}
+    {shared: random_state early_stopping validation_fraction n_iter_no_change}
     standardize : bool, default=True
         Scale every input column to zero mean and unit variance with statistics learnt
         in ``fit`` (``mean_``, ``scale_``). MFCC statistics span several orders of
@@ -60,17 +51,11 @@ class FusionClassifier(_EmotionNetMixin, NeuralNetClassifier):
         A modality seen in ``fit`` but absent from ``X`` at predict time raises an
         ``InvalidInputError``; ``"zero"`` fills it with zeros (after standardization:
         the training mean), so that e.g. a clip without transcript can still be scored.
-    {shared:device}
-    {shared:verbose}
-    {shared:progress_bar}
-    {shared:classes}
-    {shared:threshold}
-    {shared:kwargs}
+    {shared: device verbose progress_bar classes threshold kwargs}
 
     Attributes
     ----------
-    {shared:classes_}
-    {shared:multilabel_}
+    {shared: classes_ multilabel_}
     modalities_ : tuple of str
         The modalities seen in ``fit``, in order.
     input_dims_ : dict of {str: int}
@@ -79,11 +64,10 @@ class FusionClassifier(_EmotionNetMixin, NeuralNetClassifier):
         Total number of input columns over all modalities.
     mean_, scale_ : dict of {str: ndarray}
         Per-modality standardization statistics (``standardize=True``).
-    {shared:label_encoder_}
-    {shared:class_weight_}
+    {shared: label_encoder_ class_weight_}
     module_ : torch.nn.Module
         The trained network.
-    {shared:history_}
+    {shared: history_}
 
     See Also
     --------

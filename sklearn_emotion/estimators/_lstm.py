@@ -62,37 +62,22 @@ class LSTMClassifier(_EmotionNetMixin, NeuralNetClassifier):
         ``module__num_layers`` (1), ``module__bidirectional`` (False), ``module__cell``
         ("lstm" or "gru"), ``module__pooling`` ("last", "mean", "max"),
         ``module__dropout`` (0.2), ``module__freeze_embeddings`` (False).
-    {shared:criterion}
-    {shared:optimizer}
-    {shared:lr}
-    {shared:max_epochs}
-    {shared:batch_size}
-    {shared:train_split}
-    {shared:class_weight}
-    {shared:random_state}
-    {shared:early_stopping}
+    {shared: criterion optimizer lr max_epochs batch_size train_split class_weight}
+    {shared: random_state early_stopping}
         Off by default: the reference recipe trains 10 epochs on all the data.
-    {shared:validation_fraction}
-    {shared:n_iter_no_change}
-    {shared:device}
-    {shared:verbose}
-    {shared:progress_bar}
-    {shared:classes}
-    {shared:threshold}
-    {shared:kwargs}
+    {shared: validation_fraction n_iter_no_change device verbose progress_bar classes}
+    {shared: threshold kwargs}
 
     Attributes
     ----------
-    {shared:classes_}
-    {shared:multilabel_}
+    {shared: classes_ multilabel_}
     n_features_in_ : int
         Size of the word vectors (the last axis of the embeddings, or the width of the
         embedding matrix for ids input).
-    {shared:label_encoder_}
-    {shared:class_weight_}
+    {shared: label_encoder_ class_weight_}
     module_ : torch.nn.Module
         The trained network (an ``LSTMNet`` by default).
-    {shared:history_}
+    {shared: history_}
 
     See Also
     --------
@@ -121,7 +106,7 @@ class LSTMClassifier(_EmotionNetMixin, NeuralNetClassifier):
     Lengths must lie in ``1..max_length``; values must be finite; ids must be valid
     rows of the embedding matrix. ``fit`` never changes parameters.
 
-    {shared:multilabel_notes}
+    {shared: multilabel_notes}
 
     Examples
     --------

@@ -6,12 +6,12 @@ written once here:
 
 - ``NET_PARAMETER_CONSTRAINTS``: what ``fit`` validates;
 - ``SHARED_DOCS`` and :func:`compose_docs`: the numpydoc entry of each shared
-  parameter and attribute. A class docstring names one with a line ``{shared:NAME}``;
-  the entry is put there, with the default read from the class's own signature, so
-  the docs cannot drift from the code. Indented lines right after the marker stay and
-  extend the entry (what is particular to that estimator). This is skorch's way of
-  composing ``NeuralNetClassifier``'s docstring from ``NeuralNet``'s, by name instead
-  of by regular expression.
+  parameter and attribute. A class docstring names them, in order, with a line
+  ``{shared: NAME NAME ...}``; the entries are put there, each with the default read
+  from the class's own signature, so the docs cannot drift from the code. Indented
+  lines right after the marker stay and extend the last entry (what is particular to
+  that estimator). This is skorch's way of composing ``NeuralNetClassifier``'s
+  docstring from ``NeuralNet``'s, by name instead of by regular expression.
 """
 
 from __future__ import annotations
@@ -160,7 +160,7 @@ sample) train one sigmoid output per label with ``BCEWithLogitsLoss``;
 then a plain shuffled split.""",
 }
 
-_MARKER = re.compile(r"^(?P<indent>[ \t]*)\{shared:(?P<name>\w+)\}[ \t]*$", re.MULTILINE)
+_MARKER = re.compile(r"^(?P<indent>[ \t]*)\{shared:(?P<names>[\w ]+)\}[ \t]*$", re.MULTILINE)
 
 
 def _render_default(value) -> str:
@@ -178,7 +178,7 @@ def _render_default(value) -> str:
 
 
 def compose_docs(cls):
-    """Class decorator: replace the ``{shared:NAME}`` lines of the docstring.
+    """Class decorator: replace the ``{shared: NAME ...}`` lines of the docstring.
 
     Raises ``KeyError`` for an unknown name, so a typo fails at import.
     """
@@ -187,14 +187,17 @@ def compose_docs(cls):
         for name, parameter in inspect.signature(cls.__init__).parameters.items()
     }
 
-    def entry(match):
-        name = match["name"]
+    def entry(name):
         text = SHARED_DOCS[name]
         if "{default}" in text:
             text = text.replace("{default}", _render_default(defaults[name]))
+        return text
+
+    def entries(match):
+        text = "\n".join(entry(name) for name in match["names"].split())
         return textwrap.indent(text, match["indent"])
 
-    cls.__doc__ = _MARKER.sub(entry, cls.__doc__)
+    cls.__doc__ = _MARKER.sub(entries, cls.__doc__)
     return cls
 
 

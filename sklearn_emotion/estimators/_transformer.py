@@ -85,7 +85,7 @@ class TransformerClassifier(_RawTextMixin, _EmotionNetMixin, NeuralNetClassifier
         ``local_files_only`` and ``output_dim`` are filled in at fit time. Set its
         arguments with ``module__<name>``, e.g. ``module__pooling="cls"`` or
         ``module__dropout=0.2``.
-    {shared:criterion}
+    {shared: criterion}
     optimizer : torch optimizer class, default=torch.optim.AdamW
         Its arguments are set with ``optimizer__<name>``. By default
         ``optimizer__weight_decay=0.01`` and ``optimizer__param_groups`` sets the
@@ -95,8 +95,7 @@ class TransformerClassifier(_RawTextMixin, _EmotionNetMixin, NeuralNetClassifier
         ``optimizer__fused`` or ``optimizer__foreach`` is set).
     lr : float, default=5e-5
         Peak learning rate, reached at the end of the warmup.
-    {shared:max_epochs}
-    {shared:batch_size}
+    {shared: max_epochs batch_size}
     warmup_steps : int or float, default=500
         Batches over which the learning rate rises linearly from 0 to ``lr``. A float
         in ``[0, 1)`` is a share of all training batches (e.g. ``0.1``). When the
@@ -109,39 +108,28 @@ class TransformerClassifier(_RawTextMixin, _EmotionNetMixin, NeuralNetClassifier
     max_grad_norm : float or None, default=1.0
         Clip the gradient norm to this value before each step
         (``skorch.callbacks.GradientNormClipping``); ``None`` disables clipping.
-    {shared:train_split}
-    {shared:class_weight}
-    {shared:random_state}
-    {shared:early_stopping}
+    {shared: train_split class_weight random_state early_stopping}
         Off by default: the recipe trains for only 3 epochs, and the learning-rate
         schedule already ends at 0.
-    {shared:validation_fraction}
-    {shared:n_iter_no_change}
-    {shared:device}
+    {shared: validation_fraction n_iter_no_change device}
         Fine-tuning on a CPU is slow: about 50 texts per second for MiniLM on two cores.
-    {shared:verbose}
-    {shared:progress_bar}
-    {shared:threshold}
-    {shared:classes}
-    {shared:kwargs}
+    {shared: verbose progress_bar threshold classes kwargs}
         A custom ``iterator_train__collate_fn``/``iterator_valid__collate_fn`` replaces
         the built-in tokenisation.
 
     Attributes
     ----------
-    {shared:classes_}
-    {shared:multilabel_}
+    {shared: classes_ multilabel_}
     tokenizer_ : transformers.PreTrainedTokenizerBase
         The model's tokenizer (fast when available).
     model_path_ : str
         Where the weights were loaded from: a local folder, or the hub name.
     n_features_in_ : int
         Always 1 (one column of text).
-    {shared:label_encoder_}
-    {shared:class_weight_}
+    {shared: label_encoder_ class_weight_}
     module_ : TransformerNet
         The fine-tuned network.
-    {shared:history_}
+    {shared: history_}
         The learning rate of every training batch is in
         ``history[:, "batches", :, "event_lr"]``.
 
@@ -162,7 +150,7 @@ class TransformerClassifier(_RawTextMixin, _EmotionNetMixin, NeuralNetClassifier
     (dynamic padding), never to ``max_length``. ``warmup_steps=500`` assumes a data
     set of thousands of texts; on small data use a fraction such as ``0.1``.
 
-    {shared:multilabel_notes}
+    {shared: multilabel_notes}
 
     A fitted classifier pickles with its weights and tokenizer, so it loads and
     predicts without the original model folder. The pickle also holds the AdamW
