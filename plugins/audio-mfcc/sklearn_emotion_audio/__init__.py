@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from ._mfcc import FRAME_FEATURES, STATISTICS, MFCCVectorizer
 
-__all__ = ["MFCCVectorizer", "FRAME_FEATURES", "STATISTICS", "METADATA"]
+__all__ = ["MFCCVectorizer", "FRAME_FEATURES", "STATISTICS", "METADATA", "SAFE_TYPES"]
+
+#: The types sklearn_emotion.io.load may create for this package ("sklearn_emotion.safe_types").
+SAFE_TYPES = (MFCCVectorizer,)
 
 METADATA = {
     "description": "Speech clips (any format, rate, channels) to MFCC statistics or frame "

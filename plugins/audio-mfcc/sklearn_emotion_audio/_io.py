@@ -15,8 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
-from sklearn_emotion._optional import import_optional
-from sklearn_emotion.exceptions import DataNotFoundError, InvalidInputError, InvalidInputTypeError
+from sklearn_emotion.plugin_api import (
+    DataNotFoundError,
+    InvalidInputError,
+    InvalidInputTypeError,
+    import_optional,
+)
 
 __all__ = ["load_audio", "describe", "SILENCE_PEAK"]
 

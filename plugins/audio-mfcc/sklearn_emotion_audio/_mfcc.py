@@ -8,10 +8,15 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from sklearn_emotion.exceptions import EmotionWarning, InvalidInputError, InvalidInputTypeError
+from sklearn_emotion.plugin_api import (
+    EmotionWarning,
+    Interval,
+    InvalidInputError,
+    InvalidInputTypeError,
+    StrOptions,
+)
 
 from ._io import _librosa, describe, load_audio
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["get_path", "METADATA"]
+__all__ = ["get_path", "METADATA", "SAFE_TYPES"]
+
+# A resource plugin: its files are loaded by the library's own vectorizers, so no class
+# of this package ends up in a fitted model ("sklearn_emotion.safe_types" entry point).
+SAFE_TYPES = ()
 
 METADATA = {
     "name": "glove-6b-50d",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 
-__all__ = ["LexiconVectorizer", "read_lexicon", "METADATA"]
+__all__ = ["SAFE_TYPES", "LexiconVectorizer", "read_lexicon", "METADATA"]
 
 METADATA = {
     "licence": "MIT (VADER lexicon, via vaderSentiment); user-supplied lexicons keep theirs",
@@ -20,6 +20,10 @@ METADATA = {
 
 
 def __getattr__(name: str):
+    if name == "SAFE_TYPES":
+        # the types sklearn_emotion.io.load may create for this package (entry point
+        # "sklearn_emotion.safe_types"); resolved on first use to keep this import cheap
+        return (__getattr__("LexiconVectorizer"),)
     if name in {"LexiconVectorizer", "read_lexicon"}:
         return getattr(importlib.import_module("._vectorizer", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

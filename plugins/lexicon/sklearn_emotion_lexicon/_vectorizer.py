@@ -8,15 +8,18 @@ from numbers import Integral
 from pathlib import Path
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-# First-party plugin: it shares the library's raw-text validation (see plugins/README.md).
-from sklearn_emotion._optional import import_optional
-from sklearn_emotion.exceptions import DataNotFoundError, InvalidInputError
-from sklearn_emotion.text import tokenize
-from sklearn_emotion.text._base import _RawTextMixin
-from sklearn_emotion.utils._validation import Interval, StrOptions, validate_params
+from sklearn_emotion.plugin_api import (
+    DataNotFoundError,
+    Interval,
+    InvalidInputError,
+    PretrainedVectorizer,
+    StrOptions,
+    fingerprint_arrays,
+    import_optional,
+    tokenize,
+)
 
 __all__ = ["LexiconVectorizer", "read_lexicon"]
 
@@ -112,7 +115,7 @@ def read_lexicon(path) -> tuple[dict[str, np.ndarray], list[str]]:
     return lexicon, categories
 
 
-class LexiconVectorizer(_RawTextMixin, TransformerMixin, BaseEstimator):
+class LexiconVectorizer(PretrainedVectorizer):
     """Affect features from a sentiment/emotion lexicon: a cheap, interpretable partner.
 
     A handful of dense, meaningful columns (how negative, how joyful, ...) that sit well
@@ -145,6 +148,12 @@ class LexiconVectorizer(_RawTextMixin, TransformerMixin, BaseEstimator):
     n_features_in_ : int
         Always 1 (one text column).
 
+    Notes
+    -----
+    :func:`sklearn_emotion.io.save` stores the lexicon by reference (its name or path,
+    and a fingerprint), never its contents: lexicons such as EmoLex may not be
+    redistributed inside a model file. Loading the model reads the lexicon again.
+
     Examples
     --------
     >>> from sklearn_emotion_lexicon import LexiconVectorizer
@@ -156,6 +165,9 @@ class LexiconVectorizer(_RawTextMixin, TransformerMixin, BaseEstimator):
     (True, True)
     """
 
+    _resource_attributes = ("lexicon_", "categories_")  # stored by reference
+    _resource_param = "lexicon"
+    _resource_kind = None  # a name or a path of the user's, not a registry resource
     _parameter_constraints = {
         "lexicon": [StrOptions({"vader"}), str, os.PathLike],
         "aggregate": [StrOptions({"mean", "sum", "max"})],
@@ -167,46 +179,22 @@ class LexiconVectorizer(_RawTextMixin, TransformerMixin, BaseEstimator):
         self.aggregate = aggregate
         self.min_tokens = min_tokens
 
-    def fit(self, X, y=None):
-        """Load the lexicon.
-
-        Parameters
-        ----------
-        X : iterable of str
-            Raw texts (only validated).
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : LexiconVectorizer
-        """
-        validate_params(self)
-        self._validate_texts(X, reset=True)
+    def _load_resource(self, resource) -> dict:
+        """Load VADER, or read the lexicon file."""
         if isinstance(self.lexicon, str) and self.lexicon == "vader":
             vader = import_optional("vaderSentiment.vaderSentiment",
                                     feature="LexiconVectorizer(lexicon='vader')")
-            self.lexicon_ = vader.SentimentIntensityAnalyzer()
-            self.categories_ = list(VADER_FEATURES)
+            lexicon, categories = vader.SentimentIntensityAnalyzer(), list(VADER_FEATURES)
         else:
-            self.lexicon_, self.categories_ = read_lexicon(self.lexicon)
-        self.n_features_out_ = len(self.categories_)
-        return self
+            lexicon, categories = read_lexicon(self.lexicon)
+        return {"lexicon_": lexicon, "categories_": categories,
+                "n_features_out_": len(categories)}
 
-    def transform(self, X):
-        """Score each text.
+    def _weights_fingerprint(self) -> str:
+        words = self.lexicon_ if isinstance(self.lexicon_, dict) else self.lexicon_.lexicon
+        return fingerprint_arrays(words, self.categories_)
 
-        Parameters
-        ----------
-        X : iterable of str
-            Raw texts.
-
-        Returns
-        -------
-        ndarray of shape (n_texts, n_features_out_), dtype=float32
-        """
-        check_is_fitted(self, "lexicon_")
-        texts = self._validate_texts(X, reset=False)
+    def _encode(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.n_features_out_), dtype=np.float32)
         if isinstance(self.lexicon_, dict):
             for i, text in enumerate(texts):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-__all__ = ["StaticEmbeddingVectorizer", "get_minilm_static_path", "METADATA"]
+__all__ = ["SAFE_TYPES", "StaticEmbeddingVectorizer", "get_minilm_static_path", "METADATA"]
 
 MODELS = Path(__file__).parent / "models"
 
@@ -40,6 +40,10 @@ def get_minilm_static_path() -> Path:
 
 
 def __getattr__(name: str):
+    if name == "SAFE_TYPES":
+        # the types sklearn_emotion.io.load may create for this package (entry point
+        # "sklearn_emotion.safe_types"); resolved on first use to keep this import cheap
+        return (__getattr__("StaticEmbeddingVectorizer"),)
     if name == "StaticEmbeddingVectorizer":
         return importlib.import_module("._vectorizer", __name__).StaticEmbeddingVectorizer
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

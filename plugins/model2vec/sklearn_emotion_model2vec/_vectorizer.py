@@ -6,24 +6,19 @@ import os
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
 
-# First-party plugin: it lives in the sklearn-emotion repository and shares the library's
-# internal helpers (raw-text validation, feature names, model resolution). A third-party
-# plugin should use public API only (see plugins/template).
-from sklearn_emotion._optional import import_optional
-from sklearn_emotion.text._base import _RawTextMixin
-from sklearn_emotion.utils._hf import load_encoder
-from sklearn_emotion.utils._validation import Interval, validate_params
-from sklearn_emotion.vectorizers._features import _PrefixedFeaturesMixin
+from sklearn_emotion.plugin_api import (
+    Interval,
+    PretrainedVectorizer,
+    fingerprint_arrays,
+    import_optional,
+    load_encoder,
+)
 
 __all__ = ["StaticEmbeddingVectorizer"]
 
 
-class StaticEmbeddingVectorizer(
-    _PrefixedFeaturesMixin, _RawTextMixin, TransformerMixin, BaseEstimator
-):
+class StaticEmbeddingVectorizer(PretrainedVectorizer):
     """Static sentence embeddings (model2vec): a token lookup and a mean, no network.
 
     A model2vec model is a table of one vector per sub-word token, distilled from a
@@ -69,7 +64,8 @@ class StaticEmbeddingVectorizer(
     -----
     A fitted vectorizer pickles with its token table (about 8 MB for
     ``"minilm-static"``), so a restored copy needs neither the plugin nor model2vec's
-    model files, only the ``model2vec`` package.
+    model files, only the ``model2vec`` package. :func:`sklearn_emotion.io.save` stores
+    the model by name and fingerprint instead, and loads it again from the plugin.
 
     Examples
     --------
@@ -81,6 +77,7 @@ class StaticEmbeddingVectorizer(
     (1, 64)
     """
 
+    _resource_attributes = ("model_",)  # stored by reference in model files
     _parameter_constraints = {
         "model": [str, os.PathLike],
         "dimensionality": [Interval(Integral, 1, None, closed="left"), None],
@@ -97,22 +94,8 @@ class StaticEmbeddingVectorizer(
         self.max_length = max_length
         self.batch_size = batch_size
 
-    def fit(self, X, y=None):
-        """Load the model2vec model.
-
-        Parameters
-        ----------
-        X : iterable of str
-            Raw texts (only validated).
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : StaticEmbeddingVectorizer
-        """
-        validate_params(self)
-        self._validate_texts(X, reset=True)
+    def _load_resource(self, resource) -> dict:
+        """Load the model2vec model that ``resource`` points at."""
         model2vec = import_optional("model2vec", feature="StaticEmbeddingVectorizer")
 
         def loader(location, local_files_only):
@@ -120,7 +103,7 @@ class StaticEmbeddingVectorizer(
             return model2vec.StaticModel.from_pretrained(
                 location, normalize=self.normalize, force_download=not local_files_only)
 
-        model = load_encoder("StaticEmbeddingVectorizer", self.model, loader)
+        model = load_encoder("StaticEmbeddingVectorizer", resource, loader)
         if not isinstance(model, model2vec.StaticModel):
             raise TypeError(
                 f"The encoders plugin {self.model!r} returned a {type(model).__name__}; "
@@ -132,24 +115,13 @@ class StaticEmbeddingVectorizer(
                 f"StaticEmbeddingVectorizer: dimensionality={self.dimensionality} exceeds the "
                 f"{full} dimensions of model {self.model!r}; pass at most {full} or None."
             )
-        self.model_ = model
-        self.n_features_out_ = self.dimensionality or full
-        return self
+        return {"model_": model, "n_features_out_": self.dimensionality or full}
 
-    def transform(self, X):
-        """Embed each text.
+    def _weights_fingerprint(self) -> str:
+        return fingerprint_arrays(np.asarray(self.model_.embedding),
+                                  self.model_.tokenizer.to_str(), repr(self.model_.normalize))
 
-        Parameters
-        ----------
-        X : iterable of str
-            Raw texts.
-
-        Returns
-        -------
-        ndarray of shape (n_texts, n_features_out_), dtype=float32
-        """
-        check_is_fitted(self, "model_")
-        texts = self._validate_texts(X, reset=False)
+    def _encode(self, texts: list[str]) -> np.ndarray:
         embeddings = self.model_.encode(
             texts, max_length=self.max_length, batch_size=self.batch_size,
             show_progress_bar=False, use_multiprocessing=False,

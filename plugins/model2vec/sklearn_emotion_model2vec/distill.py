@@ -16,6 +16,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from sklearn_emotion.plugin_api import import_optional, resolve
+
 __all__ = ["distill_minilm"]
 
 
@@ -39,11 +41,8 @@ def distill_minilm(out, *, encoder="all-MiniLM-L6-v2", pca_dims=256, quantize_to
     pathlib.Path
         ``out``; pass it as ``StaticEmbeddingVectorizer(model=out)``.
     """
-    from sklearn_emotion import registry
-    from sklearn_emotion._optional import import_optional
-
     distill = import_optional("model2vec.distill", feature="distill_minilm").distill
-    resource = registry.resolve("encoders", encoder)
+    resource = resolve("encoders", encoder)
     model = distill(os.fspath(resource.location), pca_dims=pca_dims, quantize_to=quantize_to,
                     device="cpu")
     out = Path(out)

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from ._vectorizer import TextStatsVectorizer
 
-__all__ = ["TextStatsVectorizer", "METADATA"]
+__all__ = ["TextStatsVectorizer", "SAFE_TYPES", "METADATA"]
+
+# The classes that sklearn_emotion.io.load may create from a model file without
+# trusted=[...]: every estimator, transformer, torch module or helper class of this
+# package that a fitted model can hold. pyproject.toml registers this tuple in the
+# "sklearn_emotion.safe_types" entry-point group.
+SAFE_TYPES = (TextStatsVectorizer,)
 
 # Optional: anything the registry's plugin_metadata() should report besides the
 # package metadata (pyproject.toml's name, version, licence, description).

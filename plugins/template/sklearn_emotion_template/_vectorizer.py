@@ -1,7 +1,9 @@
 """TextStatsVectorizer: a few surface statistics of each text (a template plugin).
 
-Only public scikit-learn API is used, as a third-party plugin should: the library's
-internals may change between releases, the contract in plugins/README.md does not.
+Only public API is used, as every plugin should: scikit-learn's, and
+``sklearn_emotion.plugin_api``, whose names keep their meaning for as long as the plugin
+API version this package declares (``pyproject.toml``) is supported. The library's
+private modules (any name starting with ``_``) may change in any release.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from sklearn_emotion.plugin_api import RawTextMixin, validate_params
+
 __all__ = ["TextStatsVectorizer"]
 
 _STATS = ("n_chars", "n_words", "exclamations", "questions", "capital_words", "elongated")
@@ -19,7 +23,10 @@ _WORD = re.compile(r"\w+")
 _ELONGATED = re.compile(r"(\w)\1{2,}")  # "sooo", "nooooo"
 
 
-class TextStatsVectorizer(TransformerMixin, BaseEstimator):
+# Mixins go left of the base class; RawTextMixin tags the input as raw text (so
+# scikit-learn's numeric checks are skipped and check_plugin runs its text-aware ones)
+# and gives _validate_texts, the library's validation of text input.
+class TextStatsVectorizer(RawTextMixin, TransformerMixin, BaseEstimator):
     """Surface statistics of raw texts: length, punctuation, shouting, elongation.
 
     Parameters
@@ -44,27 +51,11 @@ class TextStatsVectorizer(TransformerMixin, BaseEstimator):
     ['n_chars', 'n_words', 'exclamations']
     """
 
+    # checked by validate_params at the top of fit, with scikit-learn's messages
+    _parameter_constraints = {"log_counts": ["boolean"]}
+
     def __init__(self, log_counts=True):
         self.log_counts = log_counts  # __init__ only stores parameters
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True  # raw text in: sklearn skips its numeric checks
-        tags.input_tags.two_d_array = False
-        return tags
-
-    @staticmethod
-    def _texts(X):
-        if isinstance(X, str) or X is None:
-            raise TypeError("TextStatsVectorizer expects an iterable of texts, got "
-                            f"{type(X).__name__}; wrap a single text in a list.")
-        texts = list(X)
-        bad = [i for i, t in enumerate(texts) if not isinstance(t, str)]
-        if bad or not texts:
-            raise ValueError("TextStatsVectorizer expects a non-empty iterable of str; "
-                             f"items {bad[:5]} are not strings." if bad else
-                             "TextStatsVectorizer got no texts.")
-        return texts
 
     def fit(self, X, y=None):
         """Validate the parameters and the texts; nothing is learned.
@@ -80,11 +71,8 @@ class TextStatsVectorizer(TransformerMixin, BaseEstimator):
         -------
         self : TextStatsVectorizer
         """
-        if not isinstance(self.log_counts, (bool, np.bool_)):
-            raise TypeError("The 'log_counts' parameter of TextStatsVectorizer must be a "
-                            f"bool. Got {self.log_counts!r} instead.")
-        self._texts(X)
-        self.n_features_in_ = 1
+        validate_params(self)
+        self._validate_texts(X, reset=True)  # also sets n_features_in_ (and feature_names_in_)
         self.n_features_out_ = len(_STATS)
         return self
 
@@ -102,7 +90,7 @@ class TextStatsVectorizer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self, "n_features_out_")
         rows = []
-        for text in self._texts(X):
+        for text in self._validate_texts(X, reset=False):
             words = _WORD.findall(text)
             rows.append([
                 len(text),

@@ -10,14 +10,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-# First-party plugin: it shares the library's raw-text validation (see plugins/README.md).
-from sklearn_emotion.text._base import _RawTextMixin
-from sklearn_emotion.utils._validation import Interval, StrOptions, validate_params
+from sklearn_emotion.plugin_api import Interval, RawTextMixin, StrOptions, validate_params
 
 __all__ = ["TfidfBaselineClassifier"]
 
 
-class TfidfBaselineClassifier(_RawTextMixin, ClassifierMixin, BaseEstimator):
+class TfidfBaselineClassifier(RawTextMixin, ClassifierMixin, BaseEstimator):
     """The classical baseline: word (and optionally character) TF-IDF + logistic regression.
 
     One estimator on raw texts, with the parameters that matter flat at the top, so a
