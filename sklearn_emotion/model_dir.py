@@ -3,7 +3,8 @@
 ::
 
     model-dir/
-      model.joblib                 the fitted scikit-learn Pipeline (joblib)
+      model.zip                    the fitted pipeline, in the safe model format of
+                                   :mod:`sklearn_emotion.io` (no pickle)
       card.json                    the model card: pipeline, parameters, data, label set,
                                    metrics, library versions, date
       report.html                  self-contained evaluation report (images embedded)
@@ -15,7 +16,12 @@
 
 The folder is written whole into a temporary sibling and renamed into place, so an
 interrupted run never leaves a half-written model where a good one was (see
-:func:`atomic_dir`).
+:func:`atomic_dir`). Loading checks the model file's checksums and creates only the
+types installed packages declare safe (:func:`sklearn_emotion.io.load`).
+
+Folders written by earlier versions hold a pickle, ``model.joblib``. Loading a pickle
+runs any code it contains, so :func:`load_model_dir` refuses them with a
+:class:`~sklearn_emotion.exceptions.LegacyModelError` that says how to convert them.
 
 Examples
 --------
@@ -44,11 +50,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
-from .exceptions import DataNotFoundError, InvalidInputError
+from . import io
+from .exceptions import DataNotFoundError, InvalidInputError, LegacyModelError
 from .utils._io import atomic_path, current_umask
 
 __all__ = [
     "MODEL_FILE",
+    "LEGACY_MODEL_FILE",
     "CARD_FILE",
     "FORMAT",
     "Evaluation",
@@ -62,17 +70,20 @@ __all__ = [
     "load_model_dir",
 ]
 
-MODEL_FILE = "model.joblib"
+#: The model, written by :func:`sklearn_emotion.io.save`.
+MODEL_FILE = "model.zip"
+#: What earlier versions wrote instead: a pickle, refused by :func:`load_model_dir`.
+LEGACY_MODEL_FILE = "model.joblib"
 CARD_FILE = "card.json"
 FORMAT = "sklearn-emotion-model/1"
 REPORT_FILES = ("report.html", "metrics.json", "confusion_matrix.png",
                 "confusion_matrix_counts.png", "confused_pairs.csv")
 _DISTRIBUTIONS = ("sklearn-emotion", "scikit-learn", "numpy", "pandas", "torch", "skorch",
-                  "transformers", "sentence-transformers", "joblib")
+                  "transformers", "sentence-transformers", "joblib", "skops", "safetensors")
 
 
 def library_versions() -> dict:
-    """Python and the versions of the libraries a pickled model depends on."""
+    """Python and the versions of the libraries a saved model depends on."""
     versions = {"python": platform.python_version()}
     for name in _DISTRIBUTIONS:
         try:
@@ -85,7 +96,8 @@ def library_versions() -> dict:
 def is_model_dir(path: str | os.PathLike) -> bool:
     """Whether ``path`` is a folder written by :func:`save_model_dir`."""
     path = Path(path)
-    return path.is_dir() and ((path / CARD_FILE).is_file() or (path / MODEL_FILE).is_file())
+    return path.is_dir() and any(
+        (path / name).is_file() for name in (CARD_FILE, MODEL_FILE, LEGACY_MODEL_FILE))
 
 
 def check_replaceable(path: str | os.PathLike) -> None:
@@ -207,16 +219,20 @@ def save_model_dir(
 
     ``card`` is completed with ``format``, ``created`` (UTC, ISO 8601), ``versions`` and
     the list of ``files``; with an evaluation, its summary metrics go under ``metrics``.
-    """
-    import joblib
+    The model is written with :func:`sklearn_emotion.io.save`.
 
+    Raises
+    ------
+    UnsupportedModelError
+        If part of the model cannot be stored safely; nothing is written then.
+    """
     path = Path(path)
     card = dict(card)
     card.setdefault("format", FORMAT)
     card.setdefault("created", _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
     card.setdefault("versions", library_versions())
     with atomic_dir(path) as tmp:
-        joblib.dump(model, tmp / MODEL_FILE, compress=3)
+        io.save(model, tmp / MODEL_FILE)
         files = [MODEL_FILE, CARD_FILE]
         if evaluation is not None:
             summary = evaluation.report.to_dict()
@@ -237,21 +253,42 @@ def save_model_dir(
     return path
 
 
+def _legacy_error(pickle_file: Path, folder: Path | None) -> LegacyModelError:
+    target = (folder / MODEL_FILE) if folder is not None else pickle_file.with_suffix(".zip")
+    retrain = f" --out {str(folder)!r}" if folder is not None else ""
+    return LegacyModelError(
+        f"{str(pickle_file)!r} is a pickle, the model format of earlier sklearn-emotion "
+        "versions. sklearn-emotion no longer loads pickles: loading one runs whatever code "
+        "it contains. Convert it once: retrain the model (`sklearn-emotion train --data FILE"
+        f"{retrain}`), or, only if you trust where the file came from, load it with joblib "
+        "in a Python session and save it in the safe format with "
+        f"`sklearn_emotion.io.save(model, {str(target)!r})`."
+    )
+
+
 def load_model_dir(path: str | os.PathLike):
     """Load ``(model, card)`` from a folder written by :func:`save_model_dir`.
 
-    A bare ``.joblib`` file is accepted too (its card is then empty).
+    The model is read with :func:`sklearn_emotion.io.load`: checksums verified, only
+    declared-safe types created, nothing unpickled. A bare model file written by
+    :func:`sklearn_emotion.io.save` is accepted too (its card is then empty).
 
     Raises
     ------
     DataNotFoundError
-        If the folder or its ``model.joblib`` does not exist.
+        If the folder or its ``model.zip`` does not exist.
+    LegacyModelError
+        If the folder (or file) holds a pickle written by an earlier version; the
+        message says how to convert it. The pickle is never loaded.
+    ModelFileError, UntrustedTypesError
+        If the model file is damaged, altered, or names types no installed package
+        declares safe (see :func:`sklearn_emotion.io.load`).
     """
-    import joblib
-
     path = Path(path).expanduser()
-    if path.is_file() and path.suffix in (".joblib", ".pkl"):
-        return joblib.load(path), {}
+    if path.is_file():
+        if path.suffix in (".joblib", ".pkl", ".pickle"):
+            raise _legacy_error(path, None)
+        return io.load(path), {}
     if not path.exists():
         raise DataNotFoundError(
             f"The model folder {str(path)!r} does not exist. Train one with "
@@ -259,6 +296,8 @@ def load_model_dir(path: str | os.PathLike):
         )
     model_file = path / MODEL_FILE
     if not model_file.is_file():
+        if (path / LEGACY_MODEL_FILE).is_file():
+            raise _legacy_error(path / LEGACY_MODEL_FILE, path)
         raise DataNotFoundError(
             f"{str(path)!r} is not a model folder: it has no {MODEL_FILE}. Pass the --out "
             "folder of `sklearn-emotion train` (or of `sklearn-emotion demo`)."
@@ -267,4 +306,4 @@ def load_model_dir(path: str | os.PathLike):
     card_file = path / CARD_FILE
     if card_file.is_file():
         card = json.loads(card_file.read_text(encoding="utf-8"))
-    return joblib.load(model_file), card
+    return io.load(model_file), card

@@ -16,12 +16,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import joblib
 import numpy as np
 import pytest
 
 from conftest import DAIR_PATH, requires_dair, requires_minilm
 from sklearn_emotion.cli import main
+from sklearn_emotion.model_dir import load_model_dir
 
 EKMAN = ["anger", "disgust", "fear", "joy", "neutral", "sadness", "surprise"]
 SCRIPT = Path(sys.executable).with_name("sklearn-emotion")
@@ -116,7 +116,7 @@ def test_unknown_subcommand_exits_with_usage(capsys):
 
 def test_train_writes_a_complete_model_folder(model_dir, data):
     files = sorted(p.name for p in model_dir.iterdir())
-    assert files == sorted(["model.joblib", "card.json", "report.html", "metrics.json",
+    assert files == sorted(["model.zip", "card.json", "report.html", "metrics.json",
                             "confusion_matrix.png", "confusion_matrix_counts.png",
                             "confused_pairs.csv"])
     card = json.loads((model_dir / "card.json").read_text())
@@ -143,9 +143,9 @@ def test_train_writes_a_complete_model_folder(model_dir, data):
     for name in ("confusion_matrix.png", "confusion_matrix_counts.png"):
         assert (model_dir / name).read_bytes().startswith(b"\x89PNG")
 
-    model = joblib.load(model_dir / "model.joblib")
+    model = load_model_dir(model_dir)[0]
     assert list(model.classes_) == EKMAN
-    assert oct(os.stat(model_dir / "model.joblib").st_mode)[-3:] != "600"  # not tempfile's mode
+    assert oct(os.stat(model_dir / "model.zip").st_mode)[-3:] != "600"  # not tempfile's mode
 
 
 def test_report_html_is_self_contained(model_dir):
@@ -185,7 +185,7 @@ def test_train_test_size_zero_skips_the_report(data, tmp_path, capsys):
     status, _, _ = run(["train", "--data", data / "train.csv", "--label-column", "emotion",
                         "--test-size", 0, "--out", tmp_path / "m", "--quiet"], capsys)
     assert status == 0
-    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == ["card.json", "model.joblib"]
+    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == ["card.json", "model.zip"]
 
 
 def test_grid_search(data, tmp_path, capsys):
@@ -203,7 +203,7 @@ def test_grid_search(data, tmp_path, capsys):
     assert search["best_params"]["tfidf__ngram_range"] in ([1, 1], [1, 2])
     rows = list(csv.DictReader(open(out / "grid_search.csv")))
     assert len(rows) == 4 and rows[0]["rank_test_score"] == "1"
-    model = joblib.load(out / "model.joblib")  # the refitted best pipeline
+    model = load_model_dir(out)[0]  # the refitted best pipeline
     assert model.named_steps["classify"].C == search["best_params"]["classify__C"]
     assert isinstance(model.named_steps["tfidf"].ngram_range, tuple)
 
@@ -218,7 +218,7 @@ def test_cross_validation_and_set(data, tmp_path, capsys):
     card = json.loads((out / "card.json").read_text())
     assert len(card["cross_validation"]["scores"]) == 3
     assert card["overrides"] == {"classify__C": 0.5, "tfidf__ngram_range": [1, 1]}
-    model = joblib.load(out / "model.joblib")
+    model = load_model_dir(out)[0]
     assert model.named_steps["classify"].C == 0.5
     assert model.named_steps["tfidf"].ngram_range == (1, 1)
 
@@ -231,7 +231,7 @@ def test_retraining_replaces_the_model_folder(data, model_dir, tmp_path, capsys)
     (out / "stale.txt").write_text("from an older run")
     assert run(argv + ["--set", "classify__C=2"], capsys)[0] == 0
     assert not (out / "stale.txt").exists()
-    assert joblib.load(out / "model.joblib").named_steps["classify"].C == 2
+    assert load_model_dir(out)[0].named_steps["classify"].C == 2
     assert [p.name for p in tmp_path.iterdir()] == ["m"]  # no temporary folders left
 
 
@@ -273,7 +273,7 @@ def test_predict_arguments_to_csv(model_dir, capsys):
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["text"] for r in rows] == texts
     assert list(rows[0]) == ["text", "label"] + [f"proba_{c}" for c in EKMAN]
-    model = joblib.load(model_dir / "model.joblib")
+    model = load_model_dir(model_dir)[0]
     assert [r["label"] for r in rows] == list(model.predict(texts))
     proba = np.array([[float(r[f"proba_{c}"]) for c in EKMAN] for r in rows])
     np.testing.assert_allclose(proba, model.predict_proba(texts), atol=1e-4)
@@ -399,7 +399,7 @@ def test_demo_trains_evaluates_saves_and_predicts(tmp_path, capsys):
     png = (out / "confusion_matrix.png").read_bytes()
     assert png.startswith(b"\x89PNG") and len(png) > 10_000
 
-    model = joblib.load(out / "model.joblib")
+    model = load_model_dir(out)[0]
     assert set(model.classes_) == set(EKMAN)
     assert model.predict(["I am so happy for you!"])[0] == "joy"
 
@@ -514,7 +514,7 @@ TRAIN = ["train", "--label-column", "emotion"]
     pytest.param(["evaluate", "--model", "{tmp}/nothing", "--data", "goemotions"],
                  ["The model folder", "nothing' does not exist"], id="missing-model"),
     pytest.param(["predict", "--model", "{tmp}/notes", "hello"],
-                 ["notes' is not a model folder: it has no model.joblib"], id="not-a-model"),
+                 ["notes' is not a model folder: it has no model.zip"], id="not-a-model"),
     pytest.param(["predict", "--model", "{model}", "--input", "{tmp}/missing.csv"],
                  ["The input file", "missing.csv' does not exist"], id="missing-input"),
     pytest.param(["predict", "--model", "{model}", "--input", "{data}/train.csv",

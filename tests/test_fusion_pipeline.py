@@ -22,6 +22,7 @@ from sklearn.preprocessing import StandardScaler
 from conftest import SHARED_DATA, requires_minilm
 from sklearn_emotion.estimators import FusionClassifier
 from sklearn_emotion.exceptions import EmotionWarning, InvalidInputError
+from sklearn_emotion.model_dir import load_model_dir
 from sklearn_emotion.multimodal import ModalityUnion
 
 SUBSET = SHARED_DATA / "ravdess_subset"
@@ -223,6 +224,6 @@ def test_cli_trains_the_fusion_pipeline_on_a_ravdess_folder(mfcc, tmp_path):
     card = json.loads((out / "card.json").read_text())
     assert card["data"]["test"]["description"].startswith("speakers ")
     assert card["data"]["train"]["n_samples"] == card["data"]["test"]["n_samples"] == 16
-    model = joblib.load(out / "model.joblib")
+    model = load_model_dir(out)[0]
     assert set(model.classes_) <= {"angry", "calm", "disgust", "fearful", "happy", "neutral",
                                    "sad", "surprised"}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from importlib import metadata
 
-import joblib
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -15,6 +14,7 @@ from conftest import requires_glove, requires_minilm
 from sklearn_emotion import registry
 from sklearn_emotion.cli import main
 from sklearn_emotion.exceptions import DataNotFoundError, InvalidInputError, PluginNotFoundError
+from sklearn_emotion.model_dir import load_model_dir
 from sklearn_emotion.pipelines import (PIPELINES, build_pipeline, check_param_grid,
                                        get_pipeline_spec, load_pipeline_config,
                                        make_pipeline_by_name, parse_grid, parse_settings)
@@ -212,7 +212,7 @@ def test_config_pipeline_through_the_cli(tmp_path, capsys):
     assert card["pipeline"]["source"] == str(path)
     assert card["pipeline"]["description"].startswith("unigram and bigram")
     assert card["grid_search"]["param_grid"] == {"classify__C": [1.0, 3.0]}
-    model = joblib.load(out / "model.joblib")
+    model = load_model_dir(out)[0]
     assert model.named_steps["tfidf"].stop_words == ["the", "a"]
 
 

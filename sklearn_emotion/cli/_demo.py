@@ -84,7 +84,7 @@ def run_demo(args: argparse.Namespace) -> int:
         table.add_row(text, str(classes[best]), f"{row[best]:.2f}")
     console.print(table)
 
-    console.print(f"Saved the fitted pipeline to [bold]{out / 'model.joblib'}[/], the confusion "
+    console.print(f"Saved the fitted pipeline to [bold]{out / 'model.zip'}[/], the confusion "
                   f"matrix to [bold]{out / 'confusion_matrix.png'}[/], the metrics to "
                   f"[bold]{out / 'metrics.json'}[/] and the report to "
                   f"[bold]{out / 'report.html'}[/].")

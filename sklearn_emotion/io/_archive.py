@@ -164,11 +164,11 @@ def save(model, path: str | os.PathLike) -> Path:
         resources.append(
             {"class": qualname(holder), "resource": resource_name(holder), "fingerprint": digest}
         )
-    structure = copy.deepcopy(model, memo)
     specs = [net_spec(net) for net in nets]
     try:
+        structure = copy.deepcopy(model, memo)
         payload = sio.dumps({"model": structure, "nets": specs}, compression=zipfile.ZIP_DEFLATED)
-    except Exception as exc:  # skops names the object it cannot handle
+    except Exception as exc:  # copying or skops names the object it cannot handle
         raise UnsupportedModelError(
             f"sklearn_emotion.io.save cannot store this model safely: {type(exc).__name__}: "
             f"{exc}. Use joblib for trusted use."

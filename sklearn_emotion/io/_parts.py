@@ -27,7 +27,6 @@ import numpy as np
 
 from ..exceptions import ModelFileError, ModelVersionWarning
 from ..utils._persist import NetRef, ReloadMarker
-from ._legacy_hooks import legacy_persist, legacy_reload
 
 __all__ = [
     "find_parts",
@@ -77,16 +76,7 @@ def persist_spec(obj) -> tuple[tuple[str, ...], str] | None:
     if isinstance(obj, type):  # a class passed as a parameter, not a fitted object
         return None
     hook = getattr(obj, "__emotion_persist__", None)
-    if hook is not None:
-        return hook()
-    return legacy_persist(obj)  # TEMPORARY: built-ins without the hooks yet
-
-
-def _reload_attributes(light) -> dict | None:
-    hook = getattr(light, "__emotion_reload__", None)
-    if callable(hook):
-        return hook()
-    return legacy_reload(light)  # TEMPORARY: built-ins without the hooks yet
+    return hook() if callable(hook) else None
 
 
 def find_parts(model) -> tuple[list, list]:
@@ -151,13 +141,12 @@ def substitute(obj, nets: list, seen: set):
 
 def _reload(light, marker: ReloadMarker) -> None:
     """Load the left-out attributes again through the class's hook; warn if they changed."""
-    attributes = _reload_attributes(light)
-    if attributes is None:
+    if not callable(getattr(light, "__emotion_reload__", None)):
         raise ModelFileError(
             f"The model file asks to reload {marker.attributes} of a {qualname(light)}, "
             "which has no __emotion_reload__ method to do it."
         )
-    for key, value in attributes.items():
+    for key, value in light.__emotion_reload__().items():
         setattr(light, key, value)
     spec = persist_spec(light)
     if spec is None or spec[1] != marker.fingerprint:

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-__all__ = ["atomic_path", "dump_model", "current_umask", "default_file_mode"]
+__all__ = ["atomic_path", "current_umask", "default_file_mode"]
 
 
 def current_umask() -> int:
@@ -54,12 +54,3 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-
-
-def dump_model(model, path: str | os.PathLike, compress: int = 3) -> Path:
-    """``joblib.dump`` ``model`` to ``path`` atomically and return the path."""
-    import joblib
-
-    with atomic_path(path) as tmp:
-        joblib.dump(model, tmp, compress=compress)
-    return Path(path)
