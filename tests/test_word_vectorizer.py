@@ -18,7 +18,7 @@ from conftest import glove_installed, requires_glove
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV
+from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 
 from sklearn_emotion.exceptions import EmotionWarning, PluginNotFoundError
@@ -420,9 +420,19 @@ def test_grid_search_over_pooling_in_a_pipeline():
     pipe = make_pipeline(
         WordVectorizer("word2vec", vector_size=4, epochs=1, random_state=0), LogisticRegression()
     )
-    search = GridSearchCV(pipe, {"wordvectorizer__pooling": ["mean", "max"]}, cv=2)
+    grid = ["mean", "max"]
+    search = GridSearchCV(pipe, {"wordvectorizer__pooling": grid}, cv=2)
     search.fit(X, y)
-    assert search.best_params_["wordvectorizer__pooling"] in ("mean", "max")
+    # each candidate scores what cross-validating it by hand gives, and the two differ:
+    # the pooling reaches the cloned vectorizer and changes its features
+    by_hand = [cross_val_score(clone(pipe).set_params(wordvectorizer__pooling=pooling), X, y,
+                               cv=2).mean() for pooling in grid]
+    np.testing.assert_allclose(search.cv_results_["mean_test_score"], by_hand)
+    assert by_hand[0] != by_hand[1]
+    # the refitted search is the best candidate fitted on all the data
+    assert search.best_params_["wordvectorizer__pooling"] == grid[int(np.argmax(by_hand))]
+    best = clone(pipe).set_params(**search.best_params_).fit(X, y)
+    np.testing.assert_allclose(search.predict_proba(X), best.predict_proba(X))
 
 
 @pytest.mark.parametrize("source", ["npy-parquet-folder", "trained-fasttext"])

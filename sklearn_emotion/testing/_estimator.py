@@ -219,6 +219,45 @@ def _check_fitting(checker: _Checker, label: str, estimator, X, y) -> None:
 
     checker.run(label, "pickle round trip", pickle_round_trip)
 
+    if hasattr(est, "__emotion_persist__"):
+        def persistence_hooks():
+            light, attributes = _persisted_by_reference(est)
+            if light is None:
+                return "stored by value"
+            _check_close(getattr(light, method)(X), Z,
+                         f"{method} after leaving out and reloading {attributes}")
+            return f"{', '.join(attributes)} stored by reference"
+
+        checker.run(label, "persistence hooks", persistence_hooks)
+
+
+def _persisted_by_reference(est):
+    """What the model format does to ``est``: drop the attributes it names, reload them.
+
+    Returns the reloaded copy and the attribute names, or ``(None, ())`` when ``est``
+    stores everything by value. Raises AssertionError when the hooks break the contract.
+    """
+    entry = est.__emotion_persist__()
+    if entry is None:
+        return None, ()
+    attributes, fingerprint = tuple(entry[0]), entry[1]
+    if not isinstance(fingerprint, str) or not fingerprint:
+        raise AssertionError(f"__emotion_persist__ gave the fingerprint {fingerprint!r}; "
+                             "expected a non-empty hex string")
+    light = object.__new__(type(est))
+    light.__dict__.update({k: v for k, v in vars(est).items() if k not in attributes})
+    reloaded = light.__emotion_reload__()
+    if set(reloaded) != set(attributes):
+        raise AssertionError(f"__emotion_reload__ returned {sorted(reloaded)}; expected the "
+                             f"attributes __emotion_persist__ left out, {sorted(attributes)}")
+    for key, value in reloaded.items():
+        setattr(light, key, value)
+    again = light.__emotion_persist__()
+    if again is None or again[1] != fingerprint:
+        raise AssertionError("the fingerprint after reloading differs from the one before "
+                             f"({again and again[1]!r} against {fingerprint!r})")
+    return light, attributes
+
 
 def _raise_failures(results: list[CheckResult], who: str, what: str) -> None:
     """One PluginCheckError listing every failed check, if any failed."""
@@ -240,7 +279,10 @@ def check_text_estimator(estimator, X=None, y=None, *, raise_on_failure=True
     row per sample, finite 2-D numeric output for transformers and labels from
     ``classes_`` for classifiers; ``fit_transform`` equals ``fit().transform``; as many
     feature names as output columns; ``predict_proba`` rows sum to 1; outputs do not
-    depend on sample order; a pickle round trip gives the same outputs.
+    depend on sample order; a pickle round trip gives the same outputs; and, for a class
+    with persistence hooks (``__emotion_persist__``), leaving out the attributes it names
+    and reloading them with ``__emotion_reload__`` gives the same outputs and the same
+    fingerprint.
 
     Parameters
     ----------
