@@ -384,10 +384,14 @@ def test_glove_pipeline_grid_search_clone_and_fresh_process(goemotions_slice, tm
     search = GridSearchCV(pipe, {"lstmclassifier__module__hidden_size": [8, 16]}, cv=2)
     search.fit(X_train, y_train)
     model = search.best_estimator_
-    assert search.best_params_["lstmclassifier__module__hidden_size"] in (8, 16)
+    best_size = search.best_params_["lstmclassifier__module__hidden_size"]
+    assert model[-1].module_.hidden_size == best_size
     assert model[-1].n_features_in_ == 50
     proba = model.predict_proba(X_test)
     assert proba.shape == (len(X_test), 7)
+    # the refit model is the best candidate refit on all the data (seeded: bit-identical)
+    by_hand = clone(pipe).set_params(lstmclassifier__module__hidden_size=best_size)
+    np.testing.assert_array_equal(by_hand.fit(X_train, y_train).predict_proba(X_test), proba)
     assert set(model.predict(X_test)) <= set(y_train)
 
     # the same texts padded to 10 or 60 tokens: the same probabilities
