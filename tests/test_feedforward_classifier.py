@@ -21,10 +21,12 @@ from sklearn.utils.class_weight import compute_class_weight
 
 from conftest import requires_glove
 
+from sklearn_emotion.datasets import load_goemotions
 from sklearn_emotion.estimators import FeedForwardClassifier
 from sklearn_emotion.exceptions import EmotionWarning
 from sklearn_emotion.nn import MLPNet
 from sklearn_emotion.utils._torch import resolve_device
+from sklearn_emotion.vectorizers import WordVectorizer
 
 LABELS = np.array(["anger", "joy", "sadness"])
 FAST = {"module__hidden_dims": (16,), "lr": 1e-2, "max_epochs": 15, "verbose": 0}
@@ -479,9 +481,6 @@ def test_multiclass_multioutput_and_switching_target_kinds_are_refused(multilabe
 @requires_glove
 @pytest.mark.filterwarnings("ignore::sklearn_emotion.exceptions.EmotionWarning")  # empty texts
 def test_goemotions_28_labels_on_glove_mean_features():
-    from sklearn_emotion.datasets import load_goemotions
-    from sklearn_emotion.vectorizers import WordVectorizer
-
     texts, Y = load_goemotions(labels="original", multilabel=True, return_X_y=True)
     texts, Y = texts[:400], Y[:400]
     features = WordVectorizer("glove-6b-50d").fit_transform(texts)

@@ -12,10 +12,13 @@ import pytest
 import torch
 from scipy import sparse
 from sklearn.base import clone
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from conftest import SHARED_DATA
+from sklearn_emotion.datasets import load_ravdess
 from sklearn_emotion.estimators import FusionClassifier
 from sklearn_emotion.exceptions import InvalidInputError
+from sklearn_emotion.multimodal import ModalityUnion
 from sklearn_emotion.nn import FusionNet
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -57,11 +60,7 @@ def ravdess():
     pytest.importorskip("sklearn_emotion_audio")
     if not SUBSET.exists():
         pytest.skip(f"{SUBSET} not present")
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn_emotion_audio import MFCCVectorizer
-
-    from sklearn_emotion.datasets import load_ravdess
-    from sklearn_emotion.multimodal import ModalityUnion
 
     bunch = load_ravdess(SUBSET)
     union = ModalityUnion([("text", TfidfVectorizer(), "text"),

@@ -20,10 +20,14 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from conftest import SHARED_DATA, requires_minilm
+from sklearn_emotion.cli import main
+from sklearn_emotion.datasets import load_ravdess
 from sklearn_emotion.estimators import FusionClassifier
 from sklearn_emotion.exceptions import EmotionWarning, InvalidInputError
 from sklearn_emotion.model_dir import load_model_dir
 from sklearn_emotion.multimodal import ModalityUnion
+from sklearn_emotion.pipelines import PIPELINES, build_pipeline
+from sklearn_emotion.vectorizers import SentenceVectorizer
 
 SUBSET = SHARED_DATA / "ravdess_subset"
 pytestmark = [
@@ -34,8 +38,6 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def ravdess():
-    from sklearn_emotion.datasets import load_ravdess
-
     return load_ravdess(SUBSET)
 
 
@@ -164,8 +166,6 @@ def test_joblib_round_trip_in_a_fresh_process(fitted_pipeline, ravdess, tmp_path
 @pytest.mark.slow
 @requires_minilm
 def test_grid_search_over_branch_width_and_text_vectorizer(mfcc, ravdess, tmp_path):
-    from sklearn_emotion.vectorizers import SentenceVectorizer
-
     grid = [{"classify__module__hidden_dim": [8, 32]},
             {"features__text": [SentenceVectorizer(progress_bar=False)]}]
     search = GridSearchCV(_pipeline(mfcc, memory=str(tmp_path), max_epochs=10), grid,
@@ -181,8 +181,6 @@ def test_grid_search_over_branch_width_and_text_vectorizer(mfcc, ravdess, tmp_pa
 
 
 def test_builtin_pipeline_builds_the_nested_steps(mfcc):
-    from sklearn_emotion.pipelines import PIPELINES, build_pipeline
-
     pipeline = build_pipeline("text-audio-fusion", random_state=3)
     union = pipeline.named_steps["features"]
     assert [name for name, _, _ in union.transformers] == ["text", "audio"]
@@ -195,8 +193,6 @@ def test_builtin_pipeline_builds_the_nested_steps(mfcc):
 
 
 def test_config_files_can_nest_steps(mfcc, tmp_path):
-    from sklearn_emotion.pipelines import build_pipeline
-
     config = tmp_path / "fusion.toml"
     config.write_text(
         'name = "tfidf-mfcc"\n\n[[steps]]\nname = "features"\nplugin = "ModalityUnion"\n'
@@ -213,8 +209,6 @@ def test_config_files_can_nest_steps(mfcc, tmp_path):
 @pytest.mark.slow
 @requires_minilm
 def test_cli_trains_the_fusion_pipeline_on_a_ravdess_folder(mfcc, tmp_path):
-    from sklearn_emotion.cli import main
-
     out = tmp_path / "model"
     rc = main(["train", "--pipeline", "text-audio-fusion", "--data", str(SUBSET),
                "--test-size", "0.5", "--set", "classify__max_epochs=5", "--set",

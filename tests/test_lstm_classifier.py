@@ -19,6 +19,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.class_weight import compute_class_weight
 
+from sklearn_emotion.datasets import load_goemotions
 from sklearn_emotion.estimators import LSTMClassifier
 from sklearn_emotion.exceptions import InvalidInputError
 from sklearn_emotion.nn import LSTMNet
@@ -444,8 +445,6 @@ def test_glove_ids_pipeline_fine_tunes_the_embedding(goemotions_slice):
 
 @requires_glove
 def test_goemotions_28_labels_multilabel_pipeline():
-    from sklearn_emotion.datasets import load_goemotions
-
     texts, Y = load_goemotions(labels="original", multilabel=True, return_X_y=True)
     texts, Y = texts[:400], Y[:400]
     pipe = make_pipeline(

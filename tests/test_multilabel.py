@@ -20,6 +20,7 @@ from sklearn.metrics import (
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import make_pipeline
+from sklearn.utils import estimator_checks
 
 from sklearn_emotion.datasets import load_goemotions
 from sklearn_emotion.exceptions import InvalidInputError
@@ -275,7 +276,6 @@ def test_sklearn_checks_that_apply(check):
     # sklearn's other common checks fit single-label targets, which this meta-estimator
     # refuses on purpose (per-label thresholds need several labels); these are the ones
     # written for multi-label classifiers, plus the parameter contract.
-    from sklearn.utils import estimator_checks
 
     estimator = PerLabelThresholdClassifier(OneVsRestClassifier(LogisticRegression()), cv=2)
     getattr(estimator_checks, check)(type(estimator).__name__, estimator)

@@ -12,7 +12,11 @@ from sklearn.pipeline import make_pipeline
 
 from conftest import requires_minilm
 from sklearn_emotion.datasets import load_goemotions
-from sklearn_emotion.estimators import FeedForwardClassifier, LSTMClassifier
+from sklearn_emotion.estimators import (
+    FeedForwardClassifier,
+    LSTMClassifier,
+    TransformerClassifier,
+)
 from sklearn_emotion.multilabel import PerLabelThresholdClassifier
 
 FAST = {"module__hidden_dims": (32,), "lr": 1e-2, "max_epochs": 8, "verbose": 0,
@@ -119,8 +123,6 @@ def test_meta_estimator_around_a_suite_pipeline():
 @requires_minilm
 @pytest.mark.slow
 def test_transformer_classifier_fine_tunes_on_label_lists():
-    from sklearn_emotion.estimators import TransformerClassifier
-
     bunch = load_goemotions("validation", labels="ekman", multilabel=True)
     names = np.array(bunch.target_names)
     texts = bunch.data[:48]

@@ -26,6 +26,7 @@ from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 from skorch.callbacks import Checkpoint
 
+from sklearn_emotion import registry
 from sklearn_emotion.datasets import load_goemotions
 from sklearn_emotion.estimators import TransformerClassifier
 from sklearn_emotion.exceptions import EmotionWarning, PluginNotFoundError
@@ -530,6 +531,4 @@ def test_device_auto_is_resolved_but_stays_a_parameter(tiny_bert, texts):
 
 
 def test_registered_as_an_estimator_plugin():
-    from sklearn_emotion import registry
-
     assert registry.load("estimators", "TransformerClassifier") is TransformerClassifier

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from skorch.callbacks import Checkpoint, EarlyStopping, LoadInitState
+from skorch.history import History
 from skorch.utils import noop
 
 from ..exceptions import InvalidInputError
@@ -288,7 +289,6 @@ class ResumeTraining(LoadInitState):
 
     def _restore(self, net, folder: Path, state: dict) -> None:
         from safetensors.torch import load_file
-        from skorch.history import History
 
         device = net.device if net.device is not None else "cpu"
         for module in net._modules:

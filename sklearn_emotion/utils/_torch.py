@@ -1,9 +1,15 @@
-"""Device resolution, done at fit time and never in ``__init__``."""
+"""Device resolution, done at fit time and never in ``__init__``.
+
+torch is imported inside the functions: the vectorizers import this module, and
+``import sklearn_emotion.vectorizers`` must not import torch.
+"""
 
 from __future__ import annotations
 
 import copy
 import warnings
+
+from ..exceptions import EmotionWarning
 
 __all__ = ["resolve_device", "_PortableModulesMixin"]
 
@@ -56,8 +62,6 @@ class _PortableModulesMixin:
                                       for n in self._torch_modules):
             return
         if not _device_available(device):
-            from ..exceptions import EmotionWarning
-
             warnings.warn(
                 f"{type(self).__name__} was fitted on {device!r}, which this machine does "
                 "not have; its model is loaded on the CPU.",
