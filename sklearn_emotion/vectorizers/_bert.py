@@ -14,7 +14,8 @@ from ..exceptions import EmotionWarning
 from ..utils._hf import load_encoder, transformer_folder
 from ..utils._progress import show_progress
 from ..utils._torch import _PortableModulesMixin, resolve_device
-from ..utils._validation import HasMethods, Interval, StrOptions
+from ..utils._validation import Interval, StrOptions
+from ._features import CACHE_CONSTRAINT
 from ._pretrained import PretrainedVectorizer
 
 __all__ = ["BertVectorizer"]
@@ -101,8 +102,7 @@ class BertVectorizer(_PortableModulesMixin, PretrainedVectorizer):
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "device": [str, None],
         "progress_bar": ["boolean", StrOptions({"auto"})],
-        "cache": [None, "boolean", str, os.PathLike, HasMethods(["get_or_compute"]),
-                  HasMethods(["cache"])],
+        "cache": CACHE_CONSTRAINT,
     }
     _cache_params = ("pooling", "layer", "max_length")
 

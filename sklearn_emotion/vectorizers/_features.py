@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from sklearn.base import ClassNamePrefixFeaturesOutMixin
 
 from .. import __version__
 from ..cache import _FORMAT, resolve_cache
+from ..utils._validation import HasMethods
 
 __all__ = ["PrefixedFeaturesMixin", "EmbeddingCacheMixin"]  # public via plugin_api
 
@@ -34,6 +36,11 @@ def local_resource_path(resource) -> Path | None:
     """The local file or folder of a resolved :class:`~sklearn_emotion.registry.Resource`."""
     location = getattr(resource, "location", None)
     return location if isinstance(location, Path) and location.exists() else None
+
+
+#: The ``_parameter_constraints`` entry of a ``cache`` parameter (see EmbeddingCacheMixin).
+CACHE_CONSTRAINT = [None, "boolean", str, os.PathLike, HasMethods(["get_or_compute"]),
+                    HasMethods(["cache"])]
 
 
 class EmbeddingCacheMixin:

@@ -12,7 +12,8 @@ from ..cache import fingerprint_arrays
 from ..utils._hf import load_encoder
 from ..utils._progress import show_progress
 from ..utils._torch import _PortableModulesMixin, resolve_device
-from ..utils._validation import HasMethods, Interval, StrOptions, warn_truncated
+from ..utils._validation import Interval, StrOptions, warn_truncated
+from ._features import CACHE_CONSTRAINT
 from ._pretrained import PretrainedVectorizer
 
 __all__ = ["SentenceVectorizer"]
@@ -87,8 +88,7 @@ class SentenceVectorizer(_PortableModulesMixin, PretrainedVectorizer):
         "normalize": ["boolean"],
         "device": [str, None],
         "progress_bar": ["boolean", StrOptions({"auto"})],
-        "cache": [None, "boolean", str, os.PathLike, HasMethods(["get_or_compute"]),
-                  HasMethods(["cache"])],
+        "cache": CACHE_CONSTRAINT,
     }
     _cache_params = ("normalize",)
 

@@ -14,7 +14,8 @@ from sklearn.utils.validation import check_is_fitted
 from ..cache import fingerprint_arrays
 from ..exceptions import UnsupportedModelError
 from ..text._tokenize import tokenize
-from ..utils._validation import HasMethods, Interval, StrOptions, validate_params
+from ..utils._validation import Interval, StrOptions, validate_params
+from ._features import CACHE_CONSTRAINT
 from ._keyed_vectors import TRAINABLE, load_vectors, train_vectors
 from ._pretrained import PretrainedVectorizer
 from ._word_lookup import _TokenLookupMixin
@@ -173,8 +174,7 @@ class WordVectorizer(_TokenLookupMixin, PretrainedVectorizer):
         "min_count": [Interval(Integral, 1, None, closed="left")],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
-        "cache": [None, "boolean", str, os.PathLike, HasMethods(["get_or_compute"]),
-                  HasMethods(["cache"])],
+        "cache": CACHE_CONSTRAINT,
     }
     _cache_params = ("pooling", "max_length", "lowercase")
     _resource_param = "vectors"

@@ -18,19 +18,10 @@ from sklearn_emotion.plugin_api import (
     StrOptions,
 )
 
-from ._io import _librosa, describe, load_audio
+from ._frames import FRAME_FEATURES, frame_features, frame_names
+from ._io import describe, load_audio
 
 __all__ = ["MFCCVectorizer", "FRAME_FEATURES", "STATISTICS"]
-
-#: Frame-level feature groups and what each adds per frame.
-FRAME_FEATURES = {
-    "mfcc": "n_mfcc cepstral coefficients of the log-mel spectrogram",
-    "delta": "first time derivative of the MFCCs (n_mfcc)",
-    "delta2": "second time derivative of the MFCCs (n_mfcc)",
-    "logmel": "the log-mel spectrogram itself (n_mels, in dB)",
-    "spectral": "centroid, bandwidth, roll-off, flatness and 7 contrast bands (11)",
-    "prosody": "RMS energy, zero-crossing rate and log fundamental frequency (YIN) (3)",
-}
 
 #: Statistics over time available for ``pooling="stats"``.
 STATISTICS = {
@@ -42,9 +33,6 @@ STATISTICS = {
     "p10": lambda a: np.percentile(a, 10, axis=1),
     "p90": lambda a: np.percentile(a, 90, axis=1),
 }
-
-_SPECTRAL = ["centroid", "bandwidth", "rolloff", "flatness"] + [f"contrast{i}" for i in range(7)]
-_PROSODY = ["rms", "zcr", "log_f0"]
 
 
 def _as_tuple(value):
@@ -268,19 +256,7 @@ class MFCCVectorizer(TransformerMixin, BaseEstimator):
         return clips
 
     def _frame_names(self, features) -> list[str]:
-        names = []
-        for group in features:
-            if group == "mfcc":
-                names += [f"mfcc{i}" for i in range(self.n_mfcc)]
-            elif group in ("delta", "delta2"):
-                names += [f"{group}{i}" for i in range(self.n_mfcc)]
-            elif group == "logmel":
-                names += [f"logmel{i}" for i in range(self.n_mels)]
-            elif group == "spectral":
-                names += list(_SPECTRAL)
-            else:
-                names += list(_PROSODY)
-        return names
+        return frame_names(features, n_mfcc=self.n_mfcc, n_mels=self.n_mels)
 
     # --------------------------------------------------------------------- fit
     def fit(self, X, y=None):
@@ -400,48 +376,11 @@ class MFCCVectorizer(TransformerMixin, BaseEstimator):
             return exc
 
     def _frames(self, y, features):
-        librosa = _librosa()
-        if self.trim_db is not None:
-            trimmed, _ = librosa.effects.trim(y, top_db=self.trim_db, frame_length=self.n_fft,
-                                              hop_length=self.hop_length)
-            y = trimmed if trimmed.size >= self.win_length else y
-        if self.duration is not None:
-            y = librosa.util.fix_length(y, size=int(round(self.duration * self.sr)))
-        sr, n_fft, hop, win = self.sr, self.n_fft, self.hop_length, self.win_length
-        magnitude = np.abs(librosa.stft(y, n_fft=n_fft, hop_length=hop, win_length=win))
-        groups = {}
-        if {"mfcc", "delta", "delta2", "logmel"} & set(features):
-            mel = librosa.feature.melspectrogram(S=magnitude**2, sr=sr, n_mels=self.n_mels)
-            logmel = librosa.power_to_db(mel)
-            mfcc = librosa.feature.mfcc(S=logmel, n_mfcc=self.n_mfcc)
-            groups["mfcc"], groups["logmel"] = mfcc, logmel
-            if {"delta", "delta2"} & set(features):
-                # librosa's default 9-frame window needs 9 frames; short clips get fewer
-                width = min(9, mfcc.shape[1] - (1 - mfcc.shape[1] % 2))
-                width = max(width, 3)
-                mode = "interp" if mfcc.shape[1] >= width else "nearest"
-                groups["delta"] = librosa.feature.delta(mfcc, width=width, mode=mode)
-                groups["delta2"] = librosa.feature.delta(mfcc, width=width, order=2, mode=mode)
-        if "spectral" in features:
-            groups["spectral"] = np.vstack([
-                librosa.feature.spectral_centroid(S=magnitude, sr=sr),
-                librosa.feature.spectral_bandwidth(S=magnitude, sr=sr),
-                librosa.feature.spectral_rolloff(S=magnitude, sr=sr),
-                librosa.feature.spectral_flatness(S=magnitude),
-                librosa.feature.spectral_contrast(S=magnitude, sr=sr),
-            ])
-        if "prosody" in features:
-            n_frames = magnitude.shape[1]
-            f0 = librosa.yin(y, fmin=60, fmax=min(500, sr // 4), sr=sr,
-                             frame_length=max(n_fft, 2 * win), hop_length=hop)
-            groups["prosody"] = np.vstack([
-                librosa.feature.rms(S=magnitude, frame_length=n_fft)[:, :n_frames],
-                librosa.feature.zero_crossing_rate(
-                    y, frame_length=n_fft, hop_length=hop)[:, :n_frames],
-                np.log(f0)[None, :n_frames],
-            ])
-        n_frames = min(groups[g].shape[1] for g in features)
-        return np.vstack([groups[g][:, :n_frames] for g in features]).astype(np.float32)
+        return frame_features(
+            y, features, sr=self.sr, n_fft=self.n_fft, hop_length=self.hop_length,
+            win_length=self.win_length, n_mels=self.n_mels, n_mfcc=self.n_mfcc,
+            trim_db=self.trim_db, duration=self.duration,
+        )
 
     def get_feature_names_out(self, input_features=None):
         """Names of the output columns, e.g. ``mfcc0_mean`` (frame features for sequences).
