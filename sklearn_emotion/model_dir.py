@@ -52,6 +52,8 @@ from typing import Iterator, NamedTuple
 
 from . import io
 from .exceptions import DataNotFoundError, InvalidInputError, LegacyModelError
+from .metrics import emotion_report, most_confused_pairs
+from .metrics._html import confused_examples, confusion_images, render_html_report
 from .utils._io import atomic_path, current_umask
 
 __all__ = [
@@ -159,9 +161,6 @@ class Evaluation(NamedTuple):
 
 def evaluate_predictions(y_true, y_pred, labels, texts=None, n_pairs: int = 10) -> Evaluation:
     """Compute the report, the confused pairs and both confusion-matrix pictures."""
-    from .metrics import emotion_report, most_confused_pairs
-    from .metrics._html import confused_examples, confusion_images
-
     report = emotion_report(y_true, y_pred, labels=labels)
     pairs = most_confused_pairs(y_true, y_pred, labels=report.labels, n=n_pairs)
     examples = None if texts is None else confused_examples(texts, y_true, y_pred, pairs)
@@ -178,8 +177,6 @@ def write_report(
     footer: str = "",
 ) -> dict[str, Path]:
     """Write the report files of :data:`REPORT_FILES` into ``folder``, each atomically."""
-    from .metrics._html import render_html_report
-
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     png_normalised, png_counts = evaluation.images.values()

@@ -380,6 +380,10 @@ def broken_plugin(monkeypatch, tmp_path):
     monkeypatch.setattr(
         registry, "_entry_points", lambda group: [e for e in dist.entry_points if e.group == group]
     )
+    registry.refresh()  # discovery caches its scans per process
+    yield
+    monkeypatch.undo()
+    registry.refresh()
 
 
 @pytest.mark.parametrize("make, plugin", [
