@@ -63,8 +63,7 @@ def data():
 
 @pytest.fixture(scope="module")
 def net_fit(data):
-    X, y = data
-    return LSTMClassifier(random_state=0, **FAST).fit(X, y)
+    return LSTMClassifier(random_state=0, **FAST).fit(*data)
 
 
 # ------------------------------------------------------------------- learning, padding

@@ -4,7 +4,7 @@ A multi-label classifier scores every label independently; turning those scores 
 label sets needs a cut-off per label. A fixed 0.5 is wrong for imbalanced labels
 (GoEmotions' *grief* has 77 training examples, *neutral* 14k), and scikit-learn's
 :class:`~sklearn.model_selection.TunedThresholdClassifierCV` tunes binary classifiers
-only. This module adds
+only. This package adds
 
 - :func:`tune_thresholds`: the best threshold of each label (or one shared threshold)
   for a metric, from true labels and scores, e.g. probabilities saved on a dev split;
