@@ -104,6 +104,10 @@ def test_results_without_raising_and_output_checks(plugin_path, monkeypatch):
     assert by_check["metadata"].passed and by_check["api version"].passed
     assert not by_check["not fitted error"].passed  # AttributeError is not NotFittedError
     assert not by_check["fit returns self"].passed
+    # neither declared in sklearn_emotion.safe_types nor one of skops's own types
+    assert not by_check["declared safe"].passed
+    assert "sloppy_plugin_mod.SloppyVectorizer is not declared safe" in (
+        by_check["declared safe"].detail)
 
 
 def test_sklearn_checks_run_on_tabular_estimators(plugin_path, monkeypatch):
@@ -113,6 +117,8 @@ def test_sklearn_checks_run_on_tabular_estimators(plugin_path, monkeypatch):
     results = check_plugin("tabular-plugin")
     [sk] = [r for r in results if r.check == "sklearn check_estimator"]
     assert sk.passed and int(sk.detail.split()[0]) > 30  # the full numeric battery ran
+    [safe] = [r for r in results if r.check == "declared safe"]
+    assert safe.passed  # scikit-learn's own classes load without a declaration
 
 
 def test_unknown_package():
