@@ -8,13 +8,17 @@ TORCH_VERSION ?= 2.13.0
 PLUGINS := plugins/glove-6b-50d plugins/minilm plugins/model2vec plugins/lexicon plugins/tfidf-baseline plugins/template plugins/audio-mfcc
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint clean
+.PHONY: demo test test-fast install lint clean
 
 demo: $(STAMP)
 	$(BIN)/sklearn-emotion demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The fast lane for iteration: skips the tests marked slow (CI runs everything: `make test`).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
 
 install: $(STAMP)
 

@@ -1,30 +1,33 @@
-"""The README's Python examples run as written."""
+"""The README: its set-up commands, its length, its links and its Python examples."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from conftest import requires_minilm
-
-README = Path(__file__).parents[1] / "README.md"
-
-
-def python_blocks():
-    return re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
+from test_docs import README, examples, is_setup_block, python_params, run_python
 
 
 def test_readme_starts_with_the_two_setup_commands():
-    first_block = re.search(r"```bash\n(.*?)```", README.read_text(), flags=re.S).group(1)
-    commands = [line.split("#")[0].strip() for line in first_block.strip().splitlines()]
+    first_block = examples(README)[0]
+    assert is_setup_block(first_block)
+    commands = [line.split("#")[0].strip() for line in first_block.code.strip().splitlines()]
     assert commands == ["make demo", "make test"]
 
 
-@pytest.mark.slow
-@requires_minilm
-@pytest.mark.parametrize("code", python_blocks(), ids=lambda code: code.splitlines()[0][:40])
-def test_python_example_runs(code, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    exec(compile(code, str(README), "exec"), {"__name__": "__readme__"})
+def test_readme_is_short_and_points_into_the_guide():
+    text = README.read_text()
+    assert len(text.splitlines()) <= 150
+    for page in ("docs/index.md", "docs/command-line.md", "docs/architecture.md",
+                 "docs/reliability-and-persistence.md"):
+        assert f"]({page}" in text, page
+
+
+def test_readme_documents_the_fast_lane():
+    assert re.search(r'-m pytest -m "not slow"', README.read_text())
+
+
+@pytest.mark.parametrize("example", python_params([README]))
+def test_python_example_runs(example, tmp_path, monkeypatch):
+    run_python(example, tmp_path, monkeypatch)
