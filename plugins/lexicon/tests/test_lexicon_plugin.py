@@ -34,7 +34,24 @@ def nrc_file(tmp_path):
 
 
 def test_honours_the_plugin_contract():
-    check_plugin("sklearn-emotion-lexicon")
+    results = check_plugin("sklearn-emotion-lexicon")
+    # saved models keep the lexicon by reference (EmoLex may not be redistributed)
+    details = {(r.plugin, r.check): r.detail for r in results}
+    assert details[("vectorizers:LexiconVectorizer", "persistence hooks")] == (
+        "lexicon_, categories_ stored by reference")
+
+
+def test_a_lexicon_file_is_reloaded_from_its_path(tmp_path):
+    path = tmp_path / "emolex.txt"
+    path.write_text(NRC_LINES)
+    vec = LexiconVectorizer(lexicon=path).fit(["x"])
+    attributes, fingerprint = vec.__emotion_persist__()
+    path.write_text(NRC_LINES.replace("joy\t1", "joy\t0", 1))
+    light = object.__new__(LexiconVectorizer)
+    light.__dict__.update({k: v for k, v in vars(vec).items() if k not in attributes})
+    for key, value in light.__emotion_reload__().items():
+        setattr(light, key, value)
+    assert light.__emotion_persist__()[1] != fingerprint  # the io layer warns on this
 
 
 def test_vader_scores_follow_sentiment():

@@ -27,6 +27,10 @@ def test_honours_the_plugin_contract():
     checked = {(r.plugin, r.check) for r in results}
     assert ("encoders:minilm-static", "resolves") in checked
     assert ("vectorizers:StaticEmbeddingVectorizer", "sample order invariance") in checked
+    # saved models keep the token table by reference: left out, reloaded, same output
+    details = {(r.plugin, r.check): r.detail for r in results}
+    assert details[("vectorizers:StaticEmbeddingVectorizer", "persistence hooks")] == (
+        "model_ stored by reference")
 
 
 def test_bundled_model_is_registered_with_metadata():
