@@ -50,8 +50,8 @@ _CHECK_PARAMS: dict[str, dict] = {
 # Raw-text transformers declare input_tags.string=True and two_d_array=False, so sklearn
 # (1.9) runs only the checks that apply to text input on them (cloning); the numeric
 # checks are skipped by sklearn itself. Their text-based counterparts (fit returns self,
-# no parameter overwritten, sample-order invariance, pickling, set_output) live in each
-# vectorizer's own test file.
+# no parameter overwritten, sample-order invariance, pickling, persistence hooks) are
+# sklearn_emotion.testing.check_text_estimator, plus each vectorizer's own test file.
 _CHECK_PARAMS.update({
     "TextCleaner": {},
     # word2vec vectors trained in fit: no plugin or file needed

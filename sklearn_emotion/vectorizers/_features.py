@@ -94,7 +94,3 @@ class EmbeddingCacheMixin:
             return encode(texts)
         namespace, description = self._cache_namespace()
         return store.get_or_compute(namespace, texts, encode, description)
-
-
-_PrefixedFeaturesMixin = PrefixedFeaturesMixin  # earlier name
-_EmbeddingCacheMixin = EmbeddingCacheMixin  # earlier name
