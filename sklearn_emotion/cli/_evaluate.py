@@ -24,8 +24,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
     console = make_console()
     model, card = load_model_dir(args.model)
     # a multi-label model reads label sets (with the label names it was trained with)
-    multilabel = bool(card.get("multilabel")) or getattr(args, "multilabel", False)
-    label_names = getattr(args, "label_names", None) or card.get("label_names")
+    multilabel = bool(card.get("multilabel")) or args.multilabel
+    label_names = args.label_names or card.get("label_names")
     if multilabel:
         label_names = label_names_option(label_names)
     data = load_labelled(args.data, text_column=args.text_column, label_column=args.label_column,

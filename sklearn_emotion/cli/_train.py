@@ -72,17 +72,18 @@ def run_train(args: argparse.Namespace) -> int:
     console = make_console()
     started = time.perf_counter()
     multilabel = args.multilabel
-    if multilabel:
-        threshold_cv = check_multilabel_options(args.grid, args.cv, args.threshold_cv)
+    threshold_cv = (check_multilabel_options(args.grid, args.cv, args.threshold_cv)
+                    if multilabel else None)
     spec = get_pipeline_spec(args.pipeline)  # an unknown name fails before any data is read
+    # with label sets, a config file's grid is not searched (the thresholds are tuned)
+    grid = {} if multilabel else dict(spec.grid) | parse_grid(args.grid or [])
     if not multilabel:
-        grid = dict(spec.grid) | parse_grid(args.grid or [])
         check_scoring(args.scoring)
     check_replaceable(args.out)  # fail before training if --out is someone else's folder
     # Resolve every plugin and grid parameter before reading any data.
     pipeline, overrides = _configured_pipeline(spec, args.set or [], args.random_state,
                                                args.quiet)
-    if multilabel:  # a config file's grid is not searched with label sets
+    if multilabel:
         model = multilabel_model(pipeline, threshold_cv, args.random_state)
     elif grid:
         grid = check_param_grid(pipeline, grid)
