@@ -92,6 +92,15 @@ def python_params(paths: list[Path]) -> list:
             for path in paths for ex in examples(path, "python")]
 
 
+def bash_params(paths: list[Path]) -> list:
+    """One ``pytest.param`` per file of ``paths`` with command-line examples, marked slow
+    if one of them is."""
+    return [pytest.param(path, id=path.name,
+                         marks=[pytest.mark.slow] if any(ex.slow for ex in scripts) else [])
+            for path in paths
+            if (scripts := [ex for ex in examples(path, "bash") if not is_setup_block(ex)])]
+
+
 def run_python(example: Example, folder: Path, monkeypatch) -> None:
     """Run one Python example in ``folder`` as a reader would, in a fresh namespace."""
     import sklearn_emotion
@@ -168,14 +177,9 @@ def _check_speech(folder: Path, outputs: list[str]) -> None:
 #: What the command-line examples of a guide page must have produced, beyond exit status 0.
 CHECKS = {"command-line.md": _check_command_line, "multilabel.md": _check_multilabel,
           "speech.md": _check_speech}
-SLOW_PAGES = {path.name for path in DOCS
-              if any(ex.slow for ex in examples(path, "bash"))}
 
 
-@pytest.mark.parametrize(
-    "path", [pytest.param(path, id=path.name,
-                          marks=[pytest.mark.slow] if path.name in SLOW_PAGES else [])
-             for path in DOCS if examples(path, "bash")])
+@pytest.mark.parametrize("path", bash_params(DOCS))
 def test_command_line_examples_run_as_written(path, tmp_path):
     outputs = run_bash(path, tmp_path)
     CHECKS.get(path.name, lambda *args: None)(tmp_path, outputs)

@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from test_docs import README, examples, is_setup_block, run_bash
+from test_docs import README, bash_params, examples, is_setup_block, run_bash
 
 
 def test_the_quickstart_trains_and_predicts():
@@ -14,8 +14,9 @@ def test_the_quickstart_trains_and_predicts():
     assert "sklearn-emotion train" in commands and "sklearn-emotion predict" in commands
 
 
-def test_command_line_quickstart_runs_as_written(tmp_path):
-    outputs = run_bash(README, tmp_path)
+@pytest.mark.parametrize("path", bash_params([README]))
+def test_command_line_quickstart_runs_as_written(path, tmp_path):
+    outputs = run_bash(path, tmp_path)
     model = tmp_path / "models" / "quickstart"
     assert (model / "card.json").exists() and (model / "report.html").exists()
     header, *rows = csv.reader(outputs[-1].strip().splitlines()[-3:])
