@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pickle
@@ -13,6 +14,7 @@ import zipfile
 
 import numpy as np
 import pytest
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -26,6 +28,7 @@ from sklearn_emotion.exceptions import (
     UnsupportedModelError,
     UntrustedTypesError,
 )
+from sklearn_emotion.io._nets import net_spec
 from sklearn_emotion.text import TextCleaner
 from sklearn_emotion.vectorizers import SentenceVectorizer, WordVectorizer
 
@@ -284,3 +287,77 @@ def test_fine_tuned_transformer_round_trip(tmp_path, goemotions_slice):
     assert path.stat().st_size > 50_000_000  # fine-tuned: every weight is stored
     loaded = io.load(path)
     np.testing.assert_array_equal(loaded.predict_proba(X_test[:10]), clf.predict_proba(X_test[:10]))
+
+
+class _Scaled(TransformerMixin, BaseEstimator):
+    """A transformer whose 'pretrained' table is named by a parameter (the C1 hooks)."""
+
+    loads = 0
+    _resource_param = "resource"  # what names the resource, for the manifest and warnings
+
+    def __init__(self, resource="x2"):
+        self.resource = resource
+
+    def _table(self):
+        type(self).loads += 1
+        return np.full(3, {"x2": 2.0, "x3": 3.0}[self.resource], dtype="float32")
+
+    def fit(self, X, y=None):
+        self.table_ = self._table()
+        self.n_features_out_ = 3
+        return self
+
+    def transform(self, X):
+        return np.asarray(X, dtype="float32") * self.table_
+
+    def __emotion_persist__(self):
+        if not hasattr(self, "table_"):
+            return None
+        return ("table_",), hashlib.sha256(self.table_.tobytes()).hexdigest()
+
+    def __emotion_reload__(self):
+        return {"table_": self._table()}
+
+
+def test_persistence_hooks_are_called_without_knowing_the_class(tmp_path):
+    X = np.eye(3, dtype="float32")
+    model = make_pipeline(_Scaled(), LogisticRegression()).fit(X, [0, 1, 1])
+    path = io.save(model, tmp_path / "hooks.zip")
+    name = f"{__name__}._Scaled"
+    assert [r["resource"] for r in io.read_manifest(path)["resources"]] == ["x2"]
+    with zipfile.ZipFile(path) as archive:  # stored by reference: the table is left out
+        assert b"table_" not in archive.read("model.skops")
+    before = _Scaled.loads
+    loaded = io.load(path, trusted=[name])
+    assert _Scaled.loads == before + 1  # __emotion_reload__ loaded it again
+    np.testing.assert_array_equal(loaded[0].table_, model[0].table_)
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+
+
+def test_a_changed_resource_warns(tmp_path, monkeypatch):
+    X = np.eye(3, dtype="float32")
+    path = io.save(make_pipeline(_Scaled(), LogisticRegression()).fit(X, [0, 1, 1]),
+                   tmp_path / "hooks.zip")
+    monkeypatch.setattr(_Scaled, "_table", lambda self: np.full(3, 5.0, dtype="float32"))
+    with pytest.warns(ModelVersionWarning, match="'x2' of _Scaled differs from the one"):
+        loaded = io.load(path, trusted=[f"{__name__}._Scaled"])
+    np.testing.assert_array_equal(loaded[0].table_, [5.0, 5.0, 5.0])
+
+
+def test_networks_leave_out_what_their_class_declares_rebuilt(tmp_path):
+    class RebuiltClassifier(FeedForwardClassifier):
+        _persist_rebuilt = ("scratch_",)
+
+        def initialize(self):
+            super().initialize()
+            self.scratch_ = "rebuilt by initialize()"
+            return self
+
+    X = np.random.RandomState(0).normal(size=(30, 4)).astype("float32")
+    net = RebuiltClassifier(max_epochs=1, verbose=0, random_state=0).fit(X, ["a", "b"] * 15)
+    net.scratch_ = "set after fit, not stored"
+    spec = net_spec(net)
+    assert "scratch_" not in spec["attributes"] and "label_encoder_" in spec["attributes"]
+    plain = FeedForwardClassifier(max_epochs=1, verbose=0, random_state=0).fit(X, ["a", "b"] * 15)
+    plain.scratch_ = "an attribute its class does not declare rebuilt"
+    assert net_spec(plain)["attributes"]["scratch_"] == plain.scratch_  # stored

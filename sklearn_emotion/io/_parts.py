@@ -99,12 +99,12 @@ def find_parts(model) -> tuple[list, list]:
 
 
 def resource_name(holder) -> str:
-    """What names the holder's resource: its ``_resource_param`` parameter, for the manifest."""
+    """The value of the parameter named by the class attribute ``_resource_param``, or ''.
+
+    Recorded in the manifest and in warnings, to say which resource a model references.
+    """
     param = getattr(holder, "_resource_param", None)
-    for name in ((param,) if param else ("model", "vectors")):
-        if hasattr(holder, name):
-            return str(getattr(holder, name))
-    return ""
+    return str(getattr(holder, param, "")) if isinstance(param, str) else ""
 
 
 def light_copy(obj, attributes, fingerprint):
