@@ -8,6 +8,7 @@ installed packages declare safe. A crafted folder is refused by ``evaluate`` and
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pickle
@@ -15,6 +16,7 @@ import zipfile
 
 import numpy as np
 import pytest
+import skops.io as sio
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -23,6 +25,7 @@ from sklearn.preprocessing import FunctionTransformer
 
 from sklearn_emotion import io, registry
 from sklearn_emotion.cli import main
+from sklearn_emotion.estimators import FeedForwardClassifier
 from sklearn_emotion.exceptions import UntrustedTypesError
 from sklearn_emotion.model_dir import load_model_dir, save_model_dir
 from sklearn_emotion.testing import sample_texts
@@ -230,3 +233,24 @@ def test_the_demo_model_folder_is_small_and_loads_without_trusted(tmp_path, goem
                                rtol=1e-5, atol=1e-6)
     assert load_model_dir(folder)[0].predict(X_test[:3]).tolist() == model.predict(
         X_test[:3]).tolist()
+
+
+def test_a_network_inside_the_skops_stream_is_never_created_by_skops(tmp_path, model_folder):
+    # skops would hand a skorch network's state to skorch's __setstate__, which unpickles
+    # with torch.load: a declared network class is trusted only as the manifest's network
+    X = np.random.RandomState(0).normal(size=(20, 3)).astype("float32")
+    net = FeedForwardClassifier(max_epochs=1, verbose=0).fit(X, ["a", "b"] * 10)
+    payload = sio.dumps({"model": net, "nets": []})
+
+    def smuggle(members):
+        members["model.skops"] = payload
+        manifest = json.loads(members["manifest.json"])
+        manifest["files"]["model.skops"] = hashlib.sha256(payload).hexdigest()
+        members["manifest.json"] = json.dumps(manifest).encode()
+
+    _rewrite(model_folder / "model.zip", smuggle)
+    name = "sklearn_emotion.estimators._feedforward.FeedForwardClassifier"
+    assert name in registry.safe_types()
+    assert name in io.get_untrusted_types(model_folder / "model.zip")
+    with pytest.raises(UntrustedTypesError, match=name):
+        load_model_dir(model_folder)
