@@ -9,6 +9,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
 
 from sklearn_emotion.plugin_api import (
     EmotionWarning,
@@ -376,11 +377,14 @@ class MFCCVectorizer(TransformerMixin, BaseEstimator):
             return exc
 
     def _frames(self, y, features):
-        return frame_features(
-            y, features, sr=self.sr, n_fft=self.n_fft, hop_length=self.hop_length,
-            win_length=self.win_length, n_mels=self.n_mels, n_mfcc=self.n_mfcc,
-            trim_db=self.trim_db, duration=self.duration,
-        )
+        # one BLAS thread: the same floats for any n_jobs and number of cores (the
+        # matrices are small, so this costs no speed)
+        with threadpool_limits(limits=1, user_api="blas"):
+            return frame_features(
+                y, features, sr=self.sr, n_fft=self.n_fft, hop_length=self.hop_length,
+                win_length=self.win_length, n_mels=self.n_mels, n_mfcc=self.n_mfcc,
+                trim_db=self.trim_db, duration=self.duration,
+            )
 
     def get_feature_names_out(self, input_features=None):
         """Names of the output columns, e.g. ``mfcc0_mean`` (frame features for sequences).
