@@ -140,7 +140,9 @@ class BertVectorizer(_PortableModulesMixin, PretrainedVectorizer):
             )
             return tokenizer, model
 
-        loaded = load_encoder("BertVectorizer", resource, loader)
+        loaded = load_encoder(
+            "BertVectorizer", resource, loader, progress=self.progress_bar is True
+        )
         if not isinstance(loaded, tuple):
             raise TypeError(
                 f"The encoders plugin {self.model!r} returned a {type(loaded).__name__}; "
@@ -191,7 +193,7 @@ class BertVectorizer(_PortableModulesMixin, PretrainedVectorizer):
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         torch = import_optional("torch", feature="BertVectorizer")
-        from tqdm.auto import tqdm
+        from tqdm.auto import tqdm  # lazily: it looks for notebooks (a quarter second)
 
         inputs, n_truncated = self._encode_inputs(texts)
         if n_truncated:

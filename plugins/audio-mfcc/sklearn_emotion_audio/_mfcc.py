@@ -7,6 +7,7 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
@@ -362,8 +363,6 @@ class MFCCVectorizer(TransformerMixin, BaseEstimator):
         """Frame features ``(n_frame_features, n_frames)`` per clip, or the exception."""
         if self.n_jobs in (None, 1) or len(clips) < 8:
             return [self._extract_one(c, i, features) for i, c in enumerate(clips)]
-        from joblib import Parallel, delayed
-
         return Parallel(n_jobs=self.n_jobs)(
             delayed(self._extract_one)(c, i, features) for i, c in enumerate(clips)
         )
