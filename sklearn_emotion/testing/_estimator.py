@@ -152,7 +152,7 @@ def _check_fitting(checker: _Checker, label: str, estimator, X, y) -> None:
     def output_shape():
         Z = getattr(est, method)(X)
         out.append(Z)
-        shape = getattr(Z, "shape", (len(Z),))
+        shape = Z.shape if hasattr(Z, "shape") else (len(Z),)  # len() fails on sparse
         if shape[0] != n:
             raise AssertionError(f"{method} gave {shape[0]} rows for {n} samples")
         if is_transformer:
