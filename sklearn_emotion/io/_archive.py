@@ -7,29 +7,30 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
-import hashlib
 import json
 import os
-import platform
 import tempfile
-import warnings
 import zipfile
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Sequence
 
-import numpy as np
-
 from .. import registry
-from ..exceptions import (
-    DataNotFoundError,
-    ModelFileError,
-    ModelVersionWarning,
-    UnsupportedModelError,
-    UntrustedTypesError,
-)
+from ..exceptions import ModelFileError, UnsupportedModelError, UntrustedTypesError
 from ..utils._io import atomic_path
 from ..utils._persist import NetRef
+from ._manifest import (
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    SKOPS,
+    describe,
+    labels_of,
+    open_archive,
+    read_manifest,
+    sha256,
+    versions,
+    warn_versions,
+)
 from ._nets import build_net, is_fitted, net_spec
 from ._parts import (
     find_parts,
@@ -43,64 +44,6 @@ from ._parts import (
 from ._trust import untrusted_types
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "save", "load", "get_untrusted_types", "read_manifest"]
-
-#: The ``format`` field of every manifest.
-FORMAT = "sklearn-emotion-model"
-#: The newest manifest ``format_version`` this library writes and reads.
-FORMAT_VERSION = 1
-_MANIFEST = "manifest.json"
-_SKOPS = "model.skops"
-
-# distributions whose versions are recorded, and compared when loading
-_VERSIONED = (
-    "sklearn-emotion",
-    "scikit-learn",
-    "skorch",
-    "torch",
-    "numpy",
-    "scipy",
-    "skops",
-    "safetensors",
-    "transformers",
-    "sentence-transformers",
-)
-
-
-def _versions() -> dict[str, str | None]:
-    found: dict[str, str | None] = {"python": platform.python_version()}
-    for name in _VERSIONED:
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = None
-    return found
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _describe(model) -> dict:
-    """The structure of ``model``: classes, step names, nested estimators."""
-    out: dict[str, Any] = {"class": qualname(model)}
-    steps = getattr(model, "steps", None)
-    if isinstance(steps, list):
-        out["steps"] = [{"name": name, **_describe(step)} for name, step in steps]
-    elif isinstance(getattr(model, "transformer_list", None), list):
-        out["transformers"] = [
-            {"name": name, **_describe(step)} for name, step in model.transformer_list
-        ]
-    return out
-
-
-def _labels(model):
-    classes = getattr(model, "classes_", None)
-    if classes is None:
-        return None
-    try:
-        return json.loads(json.dumps(np.asarray(classes).tolist(), default=json_default))
-    except (TypeError, ValueError):
-        return None
 
 
 def save(model, path: str | os.PathLike) -> Path:
@@ -173,7 +116,7 @@ def save(model, path: str | os.PathLike) -> Path:
             f"sklearn_emotion.io.save cannot store this model safely: {type(exc).__name__}: "
             f"{exc}. Use joblib for trusted use."
         ) from exc
-    files = {_SKOPS: payload}
+    files = {SKOPS: payload}
     net_entries = []
     with tempfile.TemporaryDirectory() as tmp:
         for i, net in enumerate(nets):
@@ -189,72 +132,20 @@ def save(model, path: str | os.PathLike) -> Path:
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        "versions": _versions(),
-        "model": _describe(model),
-        "classes": _labels(model),
+        "versions": versions(),
+        "model": describe(model),
+        "classes": labels_of(model),
         "nets": net_entries,
         "resources": resources,
-        "files": {name: _sha256(data) for name, data in files.items()},
+        "files": {name: sha256(data) for name, data in files.items()},
     }
     path = Path(path)
     with atomic_path(path) as tmp_path:
         with zipfile.ZipFile(tmp_path, "w", compression=zipfile.ZIP_STORED) as archive:
-            archive.writestr(_MANIFEST, json.dumps(manifest, indent=2, default=json_default))
+            archive.writestr(MANIFEST, json.dumps(manifest, indent=2, default=json_default))
             for name, data in files.items():
                 archive.writestr(name, data)
     return path
-
-
-def _open(path) -> tuple[dict, dict[str, bytes]]:
-    """Read and check the archive: manifest, format, checksums."""
-    path = Path(path)
-    if not path.is_file():
-        raise DataNotFoundError(f"No model file at {str(path)!r}.")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if _MANIFEST not in names:
-                raise ModelFileError(
-                    f"{str(path)!r} is not a sklearn-emotion model file: it has no "
-                    f"{_MANIFEST}. Files written by joblib or pickle must be loaded with "
-                    "joblib.load, and only if you trust their source."
-                )
-            manifest = json.loads(archive.read(_MANIFEST))
-            data = {name: archive.read(name) for name in names - {_MANIFEST}}
-    except zipfile.BadZipFile:
-        raise ModelFileError(
-            f"{str(path)!r} is not a sklearn-emotion model file (not a zip archive). "
-            "Files written by joblib or pickle must be loaded with joblib.load, and only "
-            "if you trust their source."
-        ) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ModelFileError(f"{str(path)!r} has an unreadable {_MANIFEST}: {exc}.") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise ModelFileError(
-            f"{str(path)!r} is not a sklearn-emotion model file: its manifest's format is "
-            f"{manifest.get('format') if isinstance(manifest, dict) else None!r}, expected "
-            f"{FORMAT!r}."
-        )
-    version = manifest.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise ModelFileError(
-            f"{str(path)!r} uses model file format version {version!r}; this sklearn-emotion "
-            f"reads versions up to {FORMAT_VERSION}. Upgrade sklearn-emotion."
-        )
-    expected = manifest.get("files", {})
-    problems = []
-    for name in sorted(set(expected) | set(data)):
-        if name not in data:
-            problems.append(f"{name} is missing")
-        elif name not in expected:
-            problems.append(f"{name} is not listed in the manifest")
-        elif _sha256(data[name]) != expected[name]:
-            problems.append(f"{name} does not match its SHA-256 checksum")
-    if problems:
-        raise ModelFileError(
-            f"{str(path)!r} is damaged or was altered: " + "; ".join(problems) + "."
-        )
-    return manifest, data
 
 
 def get_untrusted_types(path: str | os.PathLike) -> list[str]:
@@ -274,40 +165,8 @@ def get_untrusted_types(path: str | os.PathLike) -> list[str]:
         skops's default types (scikit-learn, numpy, scipy) and types that installed
         packages declare safe (:func:`sklearn_emotion.registry.safe_types`).
     """
-    manifest, data = _open(path)
-    return untrusted_types(manifest, data[_SKOPS])
-
-
-def read_manifest(path: str | os.PathLike) -> dict:
-    """The manifest of a model file (versions, classes, structure, checksums), checked.
-
-    Parameters
-    ----------
-    path : str or path-like
-        A file written by :func:`save`.
-
-    Returns
-    -------
-    dict
-    """
-    return _open(path)[0]
-
-
-def _warn_versions(saved: dict, path) -> None:
-    current = _versions()
-    changed = [
-        f"{name} {saved[name]} (now {current.get(name)})"
-        for name in sorted(saved)
-        if saved.get(name) is not None and current.get(name) != saved[name]
-    ]
-    if changed:
-        warnings.warn(
-            f"The model in {str(path)!r} was saved with " + ", ".join(changed) + ". It "
-            "usually works, but predictions may differ; re-save it with the installed "
-            "versions once checked.",
-            ModelVersionWarning,
-            stacklevel=3,
-        )
+    manifest, data = open_archive(path)
+    return untrusted_types(manifest, data[SKOPS])
 
 
 def load(path: str | os.PathLike, *, trusted: Sequence[str] | None = None, device=None):
@@ -367,19 +226,19 @@ def load(path: str | os.PathLike, *, trusted: Sequence[str] | None = None, devic
     """
     import skops.io as sio
 
-    manifest, data = _open(path)
+    manifest, data = open_archive(path)
     allowed = frozenset(trusted or ())
-    untrusted = [name for name in untrusted_types(manifest, data[_SKOPS]) if name not in allowed]
+    untrusted = [name for name in untrusted_types(manifest, data[SKOPS]) if name not in allowed]
     if untrusted:
         raise UntrustedTypesError(
             f"sklearn_emotion.io.load refuses to load {untrusted} from {str(path)!r}: "
             "creating them could run code. If you trust the file's origin and these "
             f"types, pass trusted={untrusted!r}."
         )
-    _warn_versions(manifest.get("versions", {}), path)
-    skops_trusted = sio.get_untrusted_types(data=data[_SKOPS])
+    warn_versions(manifest.get("versions", {}), path)
+    skops_trusted = sio.get_untrusted_types(data=data[SKOPS])
     try:
-        content = sio.loads(data[_SKOPS], trusted=skops_trusted)
+        content = sio.loads(data[SKOPS], trusted=skops_trusted)
     except Exception as exc:
         raise ModelFileError(
             f"{str(path)!r} could not be read: {type(exc).__name__}: {exc}"
