@@ -22,14 +22,16 @@ from skorch.utils import is_dataset
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_array, column_or_1d, validate_data
+from sklearn.utils.validation import _num_samples, check_array, column_or_1d, validate_data
 
-from ..exceptions import InvalidInputError
 from ..text._base import _RawTextMixin
-from ..utils._validation import as_input_errors, check_numeric_input, validate_params
+from ..utils._validation import (
+    as_input_errors, check_numeric_input, check_sample_weight, validate_params,
+)
 from ._device import _AutoDeviceMixin
 from ._multilabel import _MultiLabelMixin, is_multi_column
 from ._params import NET_PARAMETER_CONSTRAINTS, accepted_kwargs
+from ._sample_weight import _SampleWeightMixin
 # _valid_accuracy too: model files written before the split name it here
 from ._training import _TrainingMixin, _valid_accuracy  # noqa: F401
 
@@ -48,7 +50,7 @@ _SKORCH_ARGUMENTS = (
 )
 
 
-class _EmotionNetMixin(_MultiLabelMixin, _TrainingMixin, _AutoDeviceMixin):
+class _EmotionNetMixin(_MultiLabelMixin, _SampleWeightMixin, _TrainingMixin, _AutoDeviceMixin):
     """Mixin for ``skorch.NeuralNetClassifier`` subclasses; put it left of the base class.
 
     The subclass ``__init__`` must accept ``class_weight``, ``random_state``,
@@ -133,7 +135,7 @@ class _EmotionNetMixin(_MultiLabelMixin, _TrainingMixin, _AutoDeviceMixin):
         return {"input_dim": self.n_features_in_, "output_dim": len(self.classes_)}
 
     # --------------------------------------------------------------------- fit
-    def fit(self, X, y, **fit_params):
+    def fit(self, X, y, sample_weight=None, **fit_params):
         """Validate the data, initialize the module and train it.
 
         Unless ``warm_start=True`` (and the net was fitted before), everything
@@ -146,6 +148,11 @@ class _EmotionNetMixin(_MultiLabelMixin, _TrainingMixin, _AutoDeviceMixin):
         y : array-like of shape (n_samples,) or (n_samples, n_labels), or list of lists
             Class labels of any type (str, int, ...), at least two classes; or a
             multi-label indicator matrix of 0/1, or one list of labels per sample.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample in the training loss (the weighted mean of the
+            per-sample losses), also on the internal validation split that early
+            stopping watches; it multiplies with ``class_weight``. Non-negative, not
+            all zero; ``None`` weighs every sample alike.
         **fit_params : dict
             Passed to the module's ``forward`` (skorch semantics).
 
@@ -155,9 +162,10 @@ class _EmotionNetMixin(_MultiLabelMixin, _TrainingMixin, _AutoDeviceMixin):
             The fitted estimator.
         """
         reset = not (self.warm_start and self._is_trained())
-        return self._fit(X, y, reset=reset, classes=None, routing="fit", **fit_params)
+        return self._fit(X, y, reset=reset, classes=None, routing="fit",
+                         sample_weight=sample_weight, **fit_params)
 
-    def partial_fit(self, X, y=None, classes=None, **fit_params):
+    def partial_fit(self, X, y=None, classes=None, sample_weight=None, **fit_params):
         """Train for ``max_epochs`` more epochs, without resetting the module.
 
         The first call behaves like ``fit``; pass ``classes`` there when a batch may
@@ -172,6 +180,8 @@ class _EmotionNetMixin(_MultiLabelMixin, _TrainingMixin, _AutoDeviceMixin):
         classes : array-like of shape (n_classes,), default=None
             All labels that can appear (multi-label: the names of the columns); only
             used by the first call.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample in the training loss, as in ``fit``.
         **fit_params : dict
             Passed to the module's ``forward``.
 
@@ -181,28 +191,36 @@ class _EmotionNetMixin(_MultiLabelMixin, _TrainingMixin, _AutoDeviceMixin):
             The fitted estimator.
         """
         reset = not self._is_trained()
-        return self._fit(X, y, reset=reset, classes=classes, routing="partial_fit", **fit_params)
+        return self._fit(X, y, reset=reset, classes=classes, routing="partial_fit",
+                         sample_weight=sample_weight, **fit_params)
 
     def _is_trained(self) -> bool:
         return bool(self.initialized_) and hasattr(self, "label_encoder_")
 
-    def _fit(self, X, y, *, reset, classes, routing, **fit_params):
+    def _fit(self, X, y, *, reset, classes, routing, sample_weight, **fit_params):
         validate_params(self)
         with as_input_errors():  # sklearn's ValueError/TypeError -> the library's own
             self._check_numeric_input(X)
             y, classes = self._binarize_label_lists(y, reset=reset, classes=classes)
-            X, y = self._validate_input(X, y, reset=reset)
-            y = self._encode_targets(y, reset=reset, classes=classes)
-        if reset:
-            self._n_train_samples_ = len(y)  # for progress_bar="auto"
-        with self._seeded():
+            if y is not None:  # (else _validate_input says that y is required)
+                sample_weight = check_sample_weight(sample_weight, _num_samples(y))
+        # the weights are known from here on: to _validate_input (FusionClassifier's
+        # standardization) and to the data set of the training loop
+        with self._fit_weights(sample_weight):
+            with as_input_errors():
+                X, y = self._validate_input(X, y, reset=reset)
+                y = self._encode_targets(y, reset=reset, classes=classes,
+                                         sample_weight=sample_weight)
             if reset:
-                self.initialize()
-            # skorch's own partial_fit: the training loop, without our validation
-            super().partial_fit(X, y, _routing_method=routing, **fit_params)
+                self._n_train_samples_ = len(y)  # for progress_bar="auto"
+            with self._seeded():
+                if reset:
+                    self.initialize()
+                # skorch's own partial_fit: the training loop, without our validation
+                super().partial_fit(X, y, _routing_method=routing, **fit_params)
         return self
 
-    def _encode_targets(self, y, *, reset, classes):
+    def _encode_targets(self, y, *, reset, classes, sample_weight=None):
         """Check that y is a classification target; map labels to 0..n_classes-1.
 
         A multi-label indicator matrix is returned as float32 (for BCEWithLogitsLoss).
@@ -211,7 +229,9 @@ class _EmotionNetMixin(_MultiLabelMixin, _TrainingMixin, _AutoDeviceMixin):
             y = y.toarray()
         check_classification_targets(y)
         if self._is_multilabel_target(y, reset=reset):
-            return self._encode_multilabel(np.asarray(y), reset=reset, classes=classes)
+            return self._encode_multilabel(
+                np.asarray(y), reset=reset, classes=classes, sample_weight=sample_weight
+            )
         name = type(self).__name__
         if reset:
             self.multilabel_ = False
@@ -228,7 +248,9 @@ class _EmotionNetMixin(_MultiLabelMixin, _TrainingMixin, _AutoDeviceMixin):
             self.class_weight_ = (
                 None
                 if self.class_weight is None
-                else compute_class_weight(self.class_weight, classes=encoder.classes_, y=y)
+                else compute_class_weight(
+                    self.class_weight, classes=encoder.classes_, y=y, sample_weight=sample_weight
+                )
             )
         unseen = np.setdiff1d(np.unique(y), self.classes_)
         if unseen.size:
@@ -351,6 +373,10 @@ class _EmotionNetMixin(_MultiLabelMixin, _TrainingMixin, _AutoDeviceMixin):
     def score(self, X, y, sample_weight=None):
         """Accuracy of ``predict(X)`` (multi-label: subset accuracy, every label right).
 
+        As ``sklearn.base.ClassifierMixin.score``: a label never seen in ``fit`` simply
+        counts as a wrong prediction, so default-scored cross-validation gives numbers
+        even when a fold lacks a class.
+
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
@@ -363,25 +389,17 @@ class _EmotionNetMixin(_MultiLabelMixin, _TrainingMixin, _AutoDeviceMixin):
         Returns
         -------
         float
-        """
-        y = self._as_indicator(y)
-        self._check_known_labels(y)
-        return super().score(X, y, sample_weight=sample_weight)
 
-    def _check_known_labels(self, y):
-        """Scoring: refuse labels the model never saw (they could only count as errors)."""
+        Notes
+        -----
+        Where a label would silently corrupt a result, a clear error stays:
+        ``partial_fit`` (or a ``warm_start`` refit) with labels outside ``classes_``; a
+        multi-label ``y`` with another number of columns; label lists naming a label
+        outside ``classes_`` (dropping it would change the truth); a single-label ``y``
+        for a multi-label model, or the reverse.
+        """
         self.check_is_fitted()
-        if getattr(self, "multilabel_", False) or y is None or is_multi_column(y):
-            return
-        with as_input_errors():
-            y = column_or_1d(y, warn=True)
-            unseen = np.setdiff1d(np.unique(y), self.classes_)
-        if unseen.size:
-            raise InvalidInputError(
-                f"{type(self).__name__}.score got y with labels {unseen.tolist()[:10]} that "
-                f"the model never saw in fit (it knows {self.classes_.tolist()}). Map them to "
-                "known labels or drop those samples; a model cannot predict unseen labels."
-            )
+        return super().score(X, self._as_indicator(y), sample_weight=sample_weight)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -90,7 +90,7 @@ class FeedForwardClassifier(_EmotionNetMixin, NeuralNetClassifier):
         optimizer=torch.optim.AdamW, lr=1e-3, max_epochs=50, batch_size=64,
         train_split="auto", class_weight=None, random_state=None,
         early_stopping=True, validation_fraction=0.1, n_iter_no_change=5,
-        device="cpu", verbose=1, progress_bar="auto", classes=None, threshold=0.5,
+        device="cpu", verbose=0, progress_bar="auto", classes=None, threshold=0.5,
         **kwargs,
     ):
         self._store_init_arguments(locals())

@@ -102,7 +102,7 @@ class FusionClassifier(_EmotionNetMixin, NeuralNetClassifier):
         optimizer=torch.optim.AdamW, lr=1e-3, max_epochs=100, batch_size=32,
         train_split="auto", class_weight=None, random_state=None, early_stopping=True,
         validation_fraction=0.1, n_iter_no_change=10, standardize=True,
-        missing_modality="raise", device="cpu", verbose=1, progress_bar="auto",
+        missing_modality="raise", device="cpu", verbose=0, progress_bar="auto",
         classes=None, threshold=0.5, **kwargs,
     ):
         self._store_init_arguments(locals())
@@ -211,9 +211,14 @@ class FusionClassifier(_EmotionNetMixin, NeuralNetClassifier):
             self.__dict__.pop("scale_", None)
             return
         self.mean_, self.scale_ = {}, {}
+        weights = getattr(self, "_fit_sample_weight_", None)  # fit(sample_weight=...)
         for key, array in arrays.items():
-            mean = array.mean(axis=0, dtype=np.float64)
-            std = array.std(axis=0, dtype=np.float64)
+            if weights is None:
+                mean = array.mean(axis=0, dtype=np.float64)
+                std = array.std(axis=0, dtype=np.float64)
+            else:  # as StandardScaler with sample_weight: weights count like copies
+                mean = np.average(array, axis=0, weights=weights)
+                std = np.sqrt(np.average((array - mean) ** 2, axis=0, weights=weights))
             self.mean_[key] = mean.astype(np.float32)
             self.scale_[key] = np.where(std > 1e-12, std, 1.0).astype(np.float32)
 

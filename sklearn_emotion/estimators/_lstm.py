@@ -139,7 +139,7 @@ class LSTMClassifier(_EmotionNetMixin, NeuralNetClassifier):
         self, module=LSTMNet, *, criterion=torch.nn.CrossEntropyLoss,
         optimizer=torch.optim.Adam, lr=1e-3, max_epochs=10, batch_size=32,
         train_split="auto", class_weight=None, random_state=None, early_stopping=False,
-        validation_fraction=0.1, n_iter_no_change=3, device="cpu", verbose=1,
+        validation_fraction=0.1, n_iter_no_change=3, device="cpu", verbose=0,
         progress_bar="auto", classes=None, threshold=0.5, **kwargs,
     ):
         self._store_init_arguments(locals())

@@ -98,7 +98,7 @@ class _MultiLabelMixin:
             )
         return multilabel
 
-    def _encode_multilabel(self, Y, *, reset, classes):
+    def _encode_multilabel(self, Y, *, reset, classes, sample_weight=None):
         """Multi-label: name the columns, compute ``pos_weight``; return float32 targets."""
         name = type(self).__name__
         n_labels = Y.shape[1]
@@ -113,18 +113,19 @@ class _MultiLabelMixin:
                 )
             # keeps the column order (LabelEncoder would sort the names)
             self.label_encoder_ = MultiLabelBinarizer(classes=labels).fit([])
-            self.class_weight_ = self._pos_weight(Y)
+            self.class_weight_ = self._pos_weight(Y, sample_weight)
         elif n_labels != len(self.classes_):
             raise ValueError(
                 f"{name} was fitted on {len(self.classes_)} labels; y has {n_labels} columns."
             )
         return Y.astype(np.float32)
 
-    def _pos_weight(self, Y):
+    def _pos_weight(self, Y, sample_weight=None):
         """``class_weight`` as BCEWithLogitsLoss's ``pos_weight`` (one value per label).
 
-        "balanced": negatives / positives of each label (1 where a label is constant);
-        a dict ``{label: weight}`` sets the weight of the positives of those labels.
+        "balanced": negatives / positives of each label (1 where a label is constant),
+        counted with the sample weights; a dict ``{label: weight}`` sets the weight of
+        the positives of those labels.
         """
         if self.class_weight is None:
             return None
@@ -141,10 +142,11 @@ class _MultiLabelMixin:
             for label, value in self.class_weight.items():
                 weights[classes.index(label)] = value
             return weights
-        positives = (Y != 0).sum(axis=0).astype(np.float64)
-        negatives = len(Y) - positives
+        weights = np.ones(len(Y)) if sample_weight is None else sample_weight
+        positives = weights @ (Y != 0).astype(np.float64)
+        negatives = weights.sum() - positives
         constant = (positives == 0) | (negatives == 0)
-        return np.where(constant, 1.0, negatives / np.maximum(positives, 1))
+        return np.where(constant, 1.0, negatives / np.where(constant, 1.0, positives))
 
     def _training_criterion(self):
         """``(criterion, weight keyword, example loss)`` for the fitted kind of target.

@@ -94,9 +94,10 @@ class _TrainingMixin:
         return is_on(self.progress_bar)
 
     def get_split_datasets(self, X, y=None, **fit_params):
+        # sample weights are attached before the split, so both parts keep theirs
+        dataset = self._weighted_dataset(self.get_dataset(X, y))
         if not is_auto(self.train_split):
-            return super().get_split_datasets(X, y, **fit_params)
-        dataset = self.get_dataset(X, y)
+            return super().get_split_datasets(dataset, y, **fit_params)
         split = self._auto_train_split(to_numpy(y))
         if split is None:
             return dataset, None

@@ -21,6 +21,7 @@ from ..utils._validation import Interval, StrOptions, as_input_errors, warn_trun
 from ..utils._hf import load_encoder, transformer_folder
 from ._base import _EmotionNetMixin
 from ._params import compose_docs
+from ._sample_weight import WeightedInputs, split_weights
 # _warmup_schedule too: model files written before the split name both here
 from ._warmup import _WarmupLRScheduler, _warmup_schedule  # noqa: F401
 
@@ -37,14 +38,19 @@ def _default_param_groups() -> list:
 
 
 class _TextCollator:
-    """Tokenise one batch of ``(text, target)`` pairs, padded to its longest text."""
+    """Tokenise one batch of ``(text, target)`` pairs, padded to its longest text.
+
+    Weighted samples (``fit`` with ``sample_weight``) stay weighted: the batch is then
+    ``WeightedInputs(inputs=<tokens>, sample_weight=<weights>)``.
+    """
 
     def __init__(self, tokenizer, max_length):
         self.tokenizer = tokenizer
         self.max_length = max_length
 
     def __call__(self, batch):
-        texts = [str(text) for text, _ in batch]
+        inputs = [split_weights(x) for x, _ in batch]
+        texts = [str(text) for text, _ in inputs]
         targets = default_collate([target for _, target in batch])
         encoded = self.tokenizer(
             texts,
@@ -53,7 +59,10 @@ class _TextCollator:
             max_length=self.max_length,
             return_tensors="pt",
         )
-        return dict(encoded), targets
+        if inputs[0][1] is None:
+            return dict(encoded), targets
+        weights = default_collate([weight for _, weight in inputs])
+        return WeightedInputs(inputs=dict(encoded), sample_weight=weights), targets
 
 
 @compose_docs
@@ -192,7 +201,7 @@ class TransformerClassifier(_RawTextMixin, _EmotionNetMixin, NeuralNetClassifier
         max_epochs=3, batch_size=8, warmup_steps=500, lr_schedule="linear",
         max_grad_norm=1.0, train_split="auto", class_weight=None, random_state=None,
         early_stopping=False, validation_fraction=0.1, n_iter_no_change=2, device="auto",
-        verbose=1, progress_bar="auto", threshold=0.5, classes=None, **kwargs,
+        verbose=0, progress_bar="auto", threshold=0.5, classes=None, **kwargs,
     ):
         kwargs.setdefault("optimizer__weight_decay", 0.01)
         kwargs.setdefault("optimizer__param_groups", _default_param_groups())
@@ -249,7 +258,7 @@ class TransformerClassifier(_RawTextMixin, _EmotionNetMixin, NeuralNetClassifier
             )
             return location, local_files_only, tokenizer, config
 
-        loaded = load_encoder(name, self.model, loader)
+        loaded = load_encoder(name, self.model, loader, progress=self.progress_bar is True)
         if not isinstance(loaded, tuple):
             raise TypeError(
                 f"The encoders plugin {self.model!r} returned a {type(loaded).__name__}; "

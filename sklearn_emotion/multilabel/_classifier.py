@@ -15,11 +15,20 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from ..exceptions import InvalidInputError
-from ..utils._validation import HasMethods, Interval, StrOptions, validate_params
+from ..utils._validation import (
+    HasMethods, Interval, StrOptions, as_input_errors, check_sample_weight, validate_params,
+)
 from ._targets import _binarize_target, _is_label_lists, _label_scores
 from ._thresholds import _METRICS, _check_thresholds_param, _tune, apply_thresholds
 
 __all__ = ["PerLabelThresholdClassifier"]
+
+
+def _with_weights(fit_params, sample_weight, rows=None):
+    """``fit_params`` plus the sample weights of ``rows`` (all rows if None), if any."""
+    if sample_weight is None:
+        return fit_params
+    return {**fit_params, "sample_weight": sample_weight if rows is None else sample_weight[rows]}
 
 
 def _fit_and_score(estimator, X, Y, train, test, n_labels, response_method, fit_params):
@@ -170,7 +179,7 @@ default="f1"
         self.random_state = random_state
         self.n_jobs = n_jobs
 
-    def fit(self, X, y, **fit_params):
+    def fit(self, X, y, sample_weight=None, **fit_params):
         """Tune the thresholds on held-out scores and fit the estimator.
 
         Parameters
@@ -182,6 +191,11 @@ default="f1"
             A 0/1 indicator matrix (a DataFrame's columns name the labels), or one list
             (tuple, set) of labels per sample. A sample may have no label (an all-zero
             row, an empty list); every label needs at least one positive sample.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Passed to every ``estimator.fit`` call, split like ``X`` (the training part
+            of each fold gets its weights); the estimator must accept it (a
+            ``Pipeline`` does under scikit-learn's metadata routing). The thresholds
+            are tuned on unweighted held-out scores.
         **fit_params : dict
             Passed to every ``estimator.fit`` call (not split by fold).
 
@@ -196,6 +210,8 @@ default="f1"
         Y, names = _binarize_target(y, name)
         n_labels = Y.shape[1]
         check_consistent_length(X, Y)
+        with as_input_errors():
+            sample_weight = check_sample_weight(sample_weight, len(Y))
         shown = names.tolist() if names is not None else list(range(n_labels))
         absent = [shown[j] for j in np.flatnonzero(Y.sum(axis=0) == 0)]
         if absent:
@@ -204,7 +220,7 @@ default="f1"
                 "the estimator nor a threshold can be learnt for them. Drop those labels "
                 "(columns) or add examples of them."
             )
-        estimator, scores, truth = self._tuning_scores(X, Y, n_labels, fit_params)
+        estimator, scores, truth = self._tuning_scores(X, Y, n_labels, fit_params, sample_weight)
         self.thresholds_, self.best_scores_ = _tune(
             truth.astype(bool), scores, self.scoring, thresholds, self.per_label
         )
@@ -218,7 +234,7 @@ default="f1"
         self.label_binarizer_ = MultiLabelBinarizer(classes=list(self.classes_)).fit([])
         return self
 
-    def _tuning_scores(self, X, Y, n_labels, fit_params):
+    def _tuning_scores(self, X, Y, n_labels, fit_params, sample_weight=None):
         """``(fitted estimator, held-out scores, their true labels)``, by ``cv``."""
         method = self.response_method
         if isinstance(self.cv, str) and self.cv == "prefit":
@@ -230,23 +246,23 @@ default="f1"
                 test_size=self.cv,
                 random_state=check_random_state(self.random_state),
             )
-            model = clone(self.estimator).fit(
-                _safe_indexing(X, train), Y[train], **fit_params
-            )
+            train_params = _with_weights(fit_params, sample_weight, train)
+            model = clone(self.estimator).fit(_safe_indexing(X, train), Y[train], **train_params)
             scores = _label_scores(model, _safe_indexing(X, test), n_labels, method)
             if self.refit:
-                model = clone(self.estimator).fit(X, Y, **fit_params)
+                model = clone(self.estimator).fit(X, Y, **_with_weights(fit_params, sample_weight))
             return model, scores, Y[test]
         splitter = check_cv(self.cv, Y, classifier=True)
         parts = Parallel(n_jobs=self.n_jobs)(
             delayed(_fit_and_score)(
-                self.estimator, X, Y, train, test, n_labels, method, fit_params
+                self.estimator, X, Y, train, test, n_labels, method,
+                _with_weights(fit_params, sample_weight, train),
             )
             for train, test in splitter.split(X, Y)
         )
         scores = np.concatenate([s for s, _ in parts])
         truth = np.concatenate([t for _, t in parts])
-        model = clone(self.estimator).fit(X, Y, **fit_params)
+        model = clone(self.estimator).fit(X, Y, **_with_weights(fit_params, sample_weight))
         return model, scores, truth
 
     def _scores(self, X):

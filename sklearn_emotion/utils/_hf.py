@@ -6,6 +6,7 @@ Shared by the model-backed vectorizers and by TransformerClassifier; public thro
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any, Callable
@@ -13,7 +14,7 @@ from typing import Any, Callable
 from .. import registry
 from ..exceptions import PluginLoadError
 
-__all__ = ["load_encoder", "transformer_folder"]
+__all__ = ["load_encoder", "transformer_folder", "hf_progress"]
 
 
 def _first_line(exc: BaseException) -> str:
@@ -22,7 +23,43 @@ def _first_line(exc: BaseException) -> str:
     return lines[0].rstrip(".") if lines else ""
 
 
-def load_encoder(owner: str, model, loader: Callable[[str, bool], Any]) -> Any:
+@contextlib.contextmanager
+def hf_progress(show: bool):
+    """Show transformers' and huggingface_hub's progress bars only if ``show``.
+
+    With ``show=False`` their bars ("Loading weights", downloads) are switched off for
+    the duration and the previous settings are restored afterwards.
+    """
+    if show:
+        yield
+        return
+    from huggingface_hub import utils as hub
+
+    try:
+        from transformers.utils import logging as transformers_logging
+    except ImportError:  # sentence-transformers needs it, but a plugin might not
+        transformers_logging = None
+    hub_was_off = hub.are_progress_bars_disabled()
+    transformers_was_on = (
+        transformers_logging is not None and transformers_logging.is_progress_bar_enabled()
+    )
+    if transformers_was_on:
+        transformers_logging.disable_progress_bar()  # (the hub's bars too)
+    hub.disable_progress_bars()
+    try:
+        yield
+    finally:
+        if transformers_was_on:
+            transformers_logging.enable_progress_bar()  # (the hub's bars too)
+        if hub_was_off:
+            hub.disable_progress_bars()
+        else:
+            hub.enable_progress_bars()
+
+
+def load_encoder(
+    owner: str, model, loader: Callable[[str, bool], Any], *, progress: bool = False
+) -> Any:
     """Resolve ``model`` (plugin name, local path or hub name) and load it with ``loader``.
 
     ``loader(location, local_files_only)`` does the actual loading. A hub name is first
@@ -39,23 +76,30 @@ def load_encoder(owner: str, model, loader: Callable[[str, bool], Any]) -> Any:
         needs the resolved location too resolves only once).
     loader : callable
         ``loader(location: str, local_files_only: bool)`` returns the loaded model.
+    progress : bool, default=False
+        Let transformers and huggingface_hub show their progress bars ("Loading
+        weights", downloads) while loading; off by default (see :func:`hf_progress`).
 
     Returns
     -------
     object
         What ``loader`` returned, or the object an encoder plugin handed over.
     """
+    def quiet(location, local_files_only):
+        with hf_progress(progress):
+            return loader(location, local_files_only)
+
     if isinstance(model, registry.Resource):
         resource = model
     else:
         resource = registry.resolve("encoders", model)
     if resource.source == "hub":
         try:
-            return loader(resource.location, True)
+            return quiet(resource.location, True)
         except Exception:
             pass  # not in the local cache: try the hub itself
         try:
-            return loader(resource.location, False)
+            return quiet(resource.location, False)
         except Exception as exc:
             raise registry._unknown_name_error(
                 "encoders",
@@ -71,7 +115,7 @@ def load_encoder(owner: str, model, loader: Callable[[str, bool], Any]) -> Any:
     if not isinstance(location, Path):  # a plugin that hands over a loaded object
         return location
     try:
-        return loader(str(location), True)
+        return quiet(str(location), True)
     except Exception as exc:
         where = location
         if resource.source == "plugin":

@@ -23,6 +23,7 @@ from sklearn.utils._param_validation import (  # noqa: F401  (re-exported)
     StrOptions,
     validate_parameter_constraints,
 )
+from sklearn.utils.validation import _check_sample_weight
 
 from ..exceptions import EmotionError, EmotionWarning, InvalidInputError, InvalidInputTypeError
 
@@ -39,6 +40,7 @@ __all__ = [
     "set_config",
     "config_context",
     "warn_truncated",
+    "check_sample_weight",
 ]
 
 # ------------------------------------------------------------------- configuration
@@ -210,6 +212,30 @@ def warn_truncated(name: str, n_truncated: int, n_texts: int, limit: int, unit: 
             EmotionWarning,
             stacklevel=3,
         )
+
+
+def check_sample_weight(sample_weight, n_samples: int):
+    """Validate ``sample_weight`` for ``n_samples`` samples with sklearn's own check.
+
+    Returns ``None`` for ``None`` (unweighted), else a float64 array of shape
+    ``(n_samples,)``: a scalar is broadcast; negative, non-finite or all-zero weights
+    and a wrong length raise sklearn's ``ValueError`` (wrap the call in
+    :func:`as_input_errors` for the library's own error class).
+
+    Examples
+    --------
+    >>> from sklearn_emotion.utils._validation import check_sample_weight
+    >>> check_sample_weight(2, 3)
+    array([2., 2., 2.])
+    >>> check_sample_weight(None, 3) is None
+    True
+    """
+    if sample_weight is None:
+        return None
+    # only the number of rows of X is read; X itself may be texts or a dict
+    return _check_sample_weight(
+        sample_weight, np.empty((n_samples, 0)), dtype=np.float64, ensure_non_negative=True
+    )
 
 
 def validate_params(estimator) -> None:

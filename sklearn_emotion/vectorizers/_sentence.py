@@ -118,7 +118,9 @@ class SentenceVectorizer(_PortableModulesMixin, PretrainedVectorizer):
                 location, device=device, local_files_only=local_files_only
             )
 
-        encoder = load_encoder("SentenceVectorizer", resource, loader)
+        encoder = load_encoder(
+            "SentenceVectorizer", resource, loader, progress=self.progress_bar is True
+        )
         if not isinstance(encoder, st.SentenceTransformer):
             raise TypeError(
                 f"The encoders plugin {self.model!r} returned a {type(encoder).__name__}; "

@@ -97,7 +97,7 @@ class TfidfBaselineClassifier(RawTextMixin, ClassifierMixin, BaseEstimator):
                                 **common)
         return FeatureUnion([("words", words), ("chars", chars)])
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Fit the TF-IDF vocabulary and the logistic regression.
 
         Parameters
@@ -106,6 +106,9 @@ class TfidfBaselineClassifier(RawTextMixin, ClassifierMixin, BaseEstimator):
             Raw texts.
         y : array-like of shape (n_texts,)
             Labels.
+        sample_weight : array-like of shape (n_texts,), default=None
+            Weights of the texts in the logistic regression's loss (they multiply with
+            ``class_weight``); the TF-IDF vocabulary and weights ignore them.
 
         Returns
         -------
@@ -113,11 +116,13 @@ class TfidfBaselineClassifier(RawTextMixin, ClassifierMixin, BaseEstimator):
         """
         validate_params(self)
         texts = self._validate_texts(X, reset=True)
-        self.pipeline_ = Pipeline([
-            ("tfidf", self._features()),
-            ("classify", LogisticRegression(C=self.C, class_weight=self.class_weight,
-                                            max_iter=self.max_iter)),
-        ]).fit(texts, y)
+        features = self._features()
+        # the two steps are fitted one by one (not Pipeline.fit(classify__sample_weight=))
+        # so that this also works with scikit-learn's metadata routing switched on
+        classify = LogisticRegression(C=self.C, class_weight=self.class_weight,
+                                      max_iter=self.max_iter)
+        classify.fit(features.fit_transform(texts), y, sample_weight=sample_weight)
+        self.pipeline_ = Pipeline([("tfidf", features), ("classify", classify)])
         self.classes_ = self.pipeline_.classes_
         return self
 

@@ -1,0 +1,116 @@
+"""Sample weights in training: they ride along with each sample, the loss reads them.
+
+``fit(X, y, sample_weight=w)`` wraps the training data set so that every sample is
+``(WeightedInputs(inputs=x, sample_weight=w), y)``; the internal validation split
+takes subsets of that data set, so the held-out samples keep their weights too. The
+``DataLoader`` collates a batch of them into one ``WeightedInputs`` (a ``dict``
+subclass, which torch's ``default_collate`` keeps), ``infer`` hands only the inputs to
+the module (``forward`` never sees the weights), and ``get_loss`` turns the
+criterion's per-sample losses into their weighted mean. Without ``sample_weight``
+nothing is wrapped and the loss is the criterion's own (unchanged).
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import numpy as np
+import torch
+from skorch.utils import to_tensor
+from torch.utils.data import Dataset
+
+__all__: list[str] = []  # private: a mixin of the estimators' base
+
+
+class WeightedInputs(dict):
+    """The inputs of one sample (or of a collated batch) and their sample weight(s).
+
+    Keys: ``"inputs"`` (what the module gets: an array, a tensor or a dict of them)
+    and ``"sample_weight"``.
+    """
+
+
+class WeightedDataset(Dataset):
+    """A data set of ``(inputs, y)`` pairs whose samples carry a weight each."""
+
+    def __init__(self, dataset, sample_weight):
+        self.dataset = dataset
+        self.sample_weight = np.asarray(sample_weight, dtype=np.float32)
+
+    def __len__(self):
+        return len(self.dataset)
+
+    def __getitem__(self, i):
+        Xi, yi = self.dataset[i]
+        return WeightedInputs(inputs=Xi, sample_weight=self.sample_weight[i]), yi
+
+
+def split_weights(Xi):
+    """``(inputs, weights)`` of a batch; ``weights`` is None for an unweighted batch."""
+    if isinstance(Xi, WeightedInputs):
+        return Xi["inputs"], Xi["sample_weight"]
+    return Xi, None
+
+
+@contextlib.contextmanager
+def _per_sample(criterion, owner):
+    """Make ``criterion`` return one loss per sample (``reduction="none"``) for a while."""
+    reduction = getattr(criterion, "reduction", None)
+    if reduction is None:
+        raise ValueError(
+            f"{owner}: sample_weight needs a criterion with torch's 'reduction' "
+            f"argument (such as torch.nn.CrossEntropyLoss); got {criterion!r}."
+        )
+    criterion.reduction = "none"
+    try:
+        yield
+    finally:
+        criterion.reduction = reduction
+
+
+class _SampleWeightMixin:
+    """``sample_weight`` for skorch nets: the data set, ``infer`` and ``get_loss``."""
+
+    def _weighted_dataset(self, dataset):
+        """The training data set with this fit's sample weights (if any) attached."""
+        weights = getattr(self, "_fit_sample_weight_", None)
+        return dataset if weights is None else WeightedDataset(dataset, weights)
+
+    @contextlib.contextmanager
+    def _fit_weights(self, sample_weight):
+        """Hold this fit's validated weights where ``get_split_datasets`` reads them."""
+        self._fit_sample_weight_ = sample_weight
+        try:
+            yield
+        finally:
+            del self._fit_sample_weight_
+
+    def infer(self, x, **fit_params):
+        return super().infer(split_weights(x)[0], **fit_params)
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        """The criterion's loss; with sample weights, the weighted mean of the
+        per-sample losses ``sum(w_i * loss_i) / sum(w_i)`` over the batch.
+
+        A class weight (the criterion's ``weight``, for class-index targets) multiplies
+        with the sample weight, in the loss and in the normalisation, as torch's
+        ``CrossEntropyLoss`` does it; multi-label per-label losses are averaged over the
+        labels first. So weights of all ones give the unweighted loss, and an integer
+        weight counts like that many copies of the sample.
+        """
+        inputs, weights = split_weights(X)
+        if weights is None:
+            return super().get_loss(y_pred, y_true, X=X, training=training)
+        with _per_sample(self.criterion_, type(self).__name__):
+            losses = super().get_loss(y_pred, y_true, X=inputs, training=training)
+        if losses.ndim > 1:  # multi-label: (n_samples, n_labels)
+            losses = losses.flatten(1).mean(dim=1)
+        weights = to_tensor(weights, device=losses.device).to(losses.dtype)
+        total = weights
+        class_weight = getattr(self.criterion_, "weight", None)
+        if class_weight is not None and losses.ndim == 1:
+            y_true = to_tensor(y_true, device=losses.device)
+            if y_true.ndim == 1 and not torch.is_floating_point(y_true):
+                total = weights * class_weight.to(losses.dtype)[y_true]
+        # a batch of zero weights only (possible in a validation batch) adds nothing
+        return (weights * losses).sum() / total.sum().clamp_min(torch.finfo(losses.dtype).tiny)
