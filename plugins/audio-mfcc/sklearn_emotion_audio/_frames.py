@@ -1,4 +1,5 @@
-"""Frame-level acoustic features of one waveform: MFCCs, deltas, log-mel, spectral, prosody."""
+"""Frame-level acoustic features of one waveform (MFCCs, deltas, log-mel, spectral,
+prosody) and the statistics that summarise them over time."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 
 from ._io import _librosa
 
-__all__ = ["FRAME_FEATURES", "frame_features", "frame_names"]
+__all__ = ["FRAME_FEATURES", "STATISTICS", "frame_features", "frame_names"]
 
 #: Frame-level feature groups and what each adds per frame.
 FRAME_FEATURES = {
@@ -16,6 +17,17 @@ FRAME_FEATURES = {
     "logmel": "the log-mel spectrogram itself (n_mels, in dB)",
     "spectral": "centroid, bandwidth, roll-off, flatness and 7 contrast bands (11)",
     "prosody": "RMS energy, zero-crossing rate and log fundamental frequency (YIN) (3)",
+}
+
+#: Statistics over time available for ``pooling="stats"``.
+STATISTICS = {
+    "mean": lambda a: a.mean(axis=1),
+    "std": lambda a: a.std(axis=1),
+    "min": lambda a: a.min(axis=1),
+    "max": lambda a: a.max(axis=1),
+    "median": lambda a: np.median(a, axis=1),
+    "p10": lambda a: np.percentile(a, 10, axis=1),
+    "p90": lambda a: np.percentile(a, 90, axis=1),
 }
 
 _SPECTRAL = ["centroid", "bandwidth", "rolloff", "flatness"] + [f"contrast{i}" for i in range(7)]

@@ -20,21 +20,10 @@ from sklearn_emotion.plugin_api import (
     StrOptions,
 )
 
-from ._frames import FRAME_FEATURES, frame_features, frame_names
+from ._frames import FRAME_FEATURES, STATISTICS, frame_features, frame_names
 from ._io import describe, load_audio
 
 __all__ = ["MFCCVectorizer", "FRAME_FEATURES", "STATISTICS"]
-
-#: Statistics over time available for ``pooling="stats"``.
-STATISTICS = {
-    "mean": lambda a: a.mean(axis=1),
-    "std": lambda a: a.std(axis=1),
-    "min": lambda a: a.min(axis=1),
-    "max": lambda a: a.max(axis=1),
-    "median": lambda a: np.median(a, axis=1),
-    "p10": lambda a: np.percentile(a, 10, axis=1),
-    "p90": lambda a: np.percentile(a, 90, axis=1),
-}
 
 
 def _as_tuple(value):
