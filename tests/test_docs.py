@@ -24,6 +24,7 @@ import os
 import re
 import subprocess
 import sys
+import types
 from pathlib import Path
 from typing import NamedTuple
 
@@ -37,6 +38,9 @@ DOCS = sorted((ROOT / "docs").glob("*.md"))
 RUNNABLE = ("python", "bash")
 LANGUAGES = RUNNABLE + ("toml", "text")
 SLOW_MARK = "<!-- slow -->"
+
+# the examples train small networks, which run faster on one torch thread on busy cores
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 _FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", flags=re.S | re.M)
 
 
@@ -110,10 +114,12 @@ def run_python(example: Example, folder: Path, monkeypatch) -> None:
         pytest.skip(f"{example.id} needs {', '.join(missing)}")
     monkeypatch.chdir(folder)
     monkeypatch.setenv("RAVDESS_DIR", str(RAVDESS_SUBSET))
+    # a module of its own, as a script has: classes defined in the example pickle
+    module = types.ModuleType("__docs__")
+    monkeypatch.setitem(sys.modules, module.__name__, module)
     config = sklearn_emotion.get_config()
     try:
-        exec(compile(example.code, f"{example.path}:{example.line}", "exec"),
-             {"__name__": "__docs__"})
+        exec(compile(example.code, f"{example.path}:{example.line}", "exec"), vars(module))
     finally:
         sklearn_emotion.set_config(**config)
 

@@ -8,6 +8,8 @@ import pytest
 
 from test_docs import README, examples, is_setup_block, python_params, run_python
 
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
 
 def test_readme_starts_with_the_two_setup_commands():
     first_block = examples(README)[0]
