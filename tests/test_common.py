@@ -7,10 +7,12 @@ import re
 
 import pytest
 from skorch import NeuralNet
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, clone
 from sklearn.utils import estimator_checks
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+import sklearn_emotion
+from sklearn_emotion import registry
 from sklearn_emotion.estimators._params import _render_default
 from sklearn_emotion.utils._discovery import (
     _CHECK_PARAMS,
@@ -114,3 +116,24 @@ def test_init_stores_each_argument_under_its_name(name, cls):
     params = cls(**given, module__dropout=0.5).get_params(deep=False)
     assert {name: params[name] for name in names} == given
     assert params["module__dropout"] == 0.5
+
+
+def test_all_estimators_is_the_public_api_and_the_core_registry():
+    found = dict(all_estimators())
+    public = {
+        name: getattr(sklearn_emotion, name) for name in sklearn_emotion.__all__
+        if inspect.isclass(getattr(sklearn_emotion, name, None))
+        and issubclass(getattr(sklearn_emotion, name), BaseEstimator)
+    }
+    assert found == public
+    assert {"PerLabelThresholdClassifier", "ModalityUnion"} <= set(found)
+    # every estimator and vectorizer the library registers itself (not sklearn's own)
+    registered = {
+        plugin.entry_point.load()
+        for kind in ("estimators", "vectorizers")
+        for plugin in registry.find_plugins(kind)
+        if plugin.package == registry.CORE_DISTRIBUTION
+        and plugin.value.startswith("sklearn_emotion")
+    }
+    assert registered and registered <= set(found.values())
+    assert not _NOT_CHECKED_YET

@@ -222,6 +222,28 @@ def test_all_zero_rows_are_fine_and_absent_labels_are_refused(goemotions):
                                                               for ls in lists])
 
 
+def test_binary_target_gets_one_tuned_threshold(goemotions):
+    # a 1-D binary target: one threshold on the score of classes_[1], predictions of the
+    # original labels, accuracy as score (ClassifierMixin); min_labels does not apply
+    X, Y, X_test, Y_test, names = goemotions
+    joy = list(names).index("joy")
+    y = np.where(Y[:, joy] == 1, "joy", "other")
+    clf = PerLabelThresholdClassifier(tfidf_ovr(), cv=3).fit(X, y)
+    assert clf.classes_.tolist() == ["joy", "other"] and clf.thresholds_.shape == (1,)
+    assert not clf.multilabel_
+    proba = clf.predict_proba(X_test)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    predicted = clf.predict(X_test)
+    np.testing.assert_array_equal(
+        predicted, np.where(proba[:, 1] >= clf.thresholds_[0], "other", "joy"))
+    assert set(predicted) == {"joy", "other"}
+    y_test = np.where(Y_test[:, joy] == 1, "joy", "other")
+    assert clf.score(X_test, y_test) == np.mean(predicted == y_test)
+    assert clf.predict_labels(X_test[:2]) == [(label,) for label in predicted[:2]]
+    with pytest.raises(ValueError, match="Only binary classification is supported"):
+        PerLabelThresholdClassifier(tfidf_ovr()).fit(X[:60], ["a", "b", "c"] * 20)
+
+
 def test_clone_and_pickle(meta_fit, goemotions):
     X, Y, X_test, _, _ = goemotions
     params = meta_fit.get_params(deep=False)
@@ -273,9 +295,8 @@ def test_dataframe_columns_name_the_labels():
     "check_parameters_default_constructible",
 ])
 def test_sklearn_checks_that_apply(check):
-    # sklearn's other common checks fit single-label targets, which this meta-estimator
-    # refuses on purpose (per-label thresholds need several labels); these are the ones
-    # written for multi-label classifiers, plus the parameter contract.
+    # the checks written for multi-label classifiers, plus the parameter contract, with
+    # the usual wrapped estimator; tests/test_common.py runs all of sklearn's checks
 
     estimator = PerLabelThresholdClassifier(OneVsRestClassifier(LogisticRegression()), cv=2)
     getattr(estimator_checks, check)(type(estimator).__name__, estimator)

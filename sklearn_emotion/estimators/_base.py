@@ -32,6 +32,7 @@ from ._device import _AutoDeviceMixin
 from ._multilabel import _MultiLabelMixin, is_multi_column
 from ._params import NET_PARAMETER_CONSTRAINTS, accepted_kwargs
 from ._sample_weight import _SampleWeightMixin
+from ._sklearn_params import _SklearnParamsMixin
 # _valid_accuracy too: model files written before the split name it here
 from ._training import _TrainingMixin, _valid_accuracy  # noqa: F401
 
@@ -50,7 +51,9 @@ _SKORCH_ARGUMENTS = (
 )
 
 
-class _EmotionNetMixin(_MultiLabelMixin, _SampleWeightMixin, _TrainingMixin, _AutoDeviceMixin):
+class _EmotionNetMixin(
+    _MultiLabelMixin, _SampleWeightMixin, _TrainingMixin, _AutoDeviceMixin, _SklearnParamsMixin
+):
     """Mixin for ``skorch.NeuralNetClassifier`` subclasses; put it left of the base class.
 
     The subclass ``__init__`` must accept ``class_weight``, ``random_state``,
@@ -86,13 +89,6 @@ class _EmotionNetMixin(_MultiLabelMixin, _SampleWeightMixin, _TrainingMixin, _Au
         super().__init__(**skorch, **kwargs)
         for name, value in arguments.items():
             setattr(self, name, value)
-
-    def _get_param_names(self):
-        # skorch lists every attribute that does not end in "_" as a parameter, which
-        # includes its private bookkeeping set; set_params(_params_to_validate=...) then
-        # breaks skorch (sklearn's check_set_params). NeuralNet.__init__ rebuilds the set
-        # from the keyword arguments, so clone does not need it.
-        return [name for name in super()._get_param_names() if name != "_params_to_validate"]
 
     # ------------------------------------------------------- hooks to override
     def _validate_input(self, X, y="no_validation", *, reset):
@@ -267,10 +263,11 @@ class _EmotionNetMixin(_MultiLabelMixin, _SampleWeightMixin, _TrainingMixin, _Au
         # module here, at initialization, instead of through skorch's InputShapeSetter:
         # that callback calls ``set_params(module__input_dim=...)``, which adds public
         # attributes during fit (sklearn's check_dont_overwrite_parameters fails) and
-        # makes a clone of a fitted net inherit the old sizes. Explicit ``module__*``
-        # values win; a module instance without ``module__*`` values is used as given
-        # (with them, skorch rebuilds it from its class).
-        kwargs = self.get_params_for("module")
+        # makes a clone of a fitted net inherit the old sizes. The first-class knobs
+        # (hidden sizes, dropout, ...) and explicit ``module__*`` values win; a module
+        # instance without changed ones is used as given (with them, skorch rebuilds
+        # it from its class).
+        kwargs = self._module_kwargs()
         is_instance = isinstance(self.module, torch.nn.Module)
         if kwargs or not is_instance:
             inferred = self._inferred_module_params()

@@ -7,7 +7,7 @@ from skorch import NeuralNetClassifier
 
 from ..nn import MLPNet
 from ._base import _EmotionNetMixin
-from ._params import compose_docs
+from ._params import compose_docs, module_constraints
 
 __all__ = ["FeedForwardClassifier"]
 
@@ -26,8 +26,15 @@ class FeedForwardClassifier(_EmotionNetMixin, NeuralNetClassifier):
     ----------
     module : torch.nn.Module class or instance, default=MLPNet
         The network; it must return logits. ``input_dim`` and ``output_dim`` are
-        filled in from the data at fit time when the class accepts them. Set its
-        arguments with ``module__<name>``, e.g. ``module__hidden_dims=(128,)``.
+        filled in from the data at fit time when the class accepts them, and so are
+        the three parameters below. Its other arguments are ``module__<name>``.
+    hidden_dims : int or tuple of int, default=(256,)
+        Width of each hidden layer; ``()`` gives a linear (logistic-regression)
+        model, an int a single hidden layer.
+    dropout : float, default=0.2
+        Dropout probability after each hidden layer, in ``[0, 1)``.
+    activation : {"relu", "gelu", "tanh", "leaky_relu"}, default="relu"
+        Non-linearity after each hidden layer.
     {shared: criterion optimizer lr max_epochs batch_size train_split class_weight}
     {shared: random_state early_stopping validation_fraction n_iter_no_change device}
     {shared: verbose progress_bar classes threshold kwargs}
@@ -65,8 +72,10 @@ class FeedForwardClassifier(_EmotionNetMixin, NeuralNetClassifier):
     >>> rng = np.random.RandomState(0)
     >>> X = rng.normal(size=(80, 8)).astype("float32")
     >>> y = np.where(X[:, 0] + X[:, 1] > 0, "joy", "sadness")
-    >>> clf = FeedForwardClassifier(module__hidden_dims=(16,), lr=1e-2, max_epochs=20,
-    ...                             verbose=0, random_state=0)
+    >>> clf = FeedForwardClassifier(hidden_dims=(16,), lr=1e-2, max_epochs=20,
+    ...                             random_state=0)
+    >>> clf
+    FeedForwardClassifier(hidden_dims=(16,), lr=0.01, max_epochs=20, random_state=0)
     >>> clf = clf.fit(X, y)
     >>> clf.classes_
     array(['joy', 'sadness'], dtype='<U7')
@@ -85,8 +94,16 @@ class FeedForwardClassifier(_EmotionNetMixin, NeuralNetClassifier):
     ([[1, 1], [0, 1]], (2, 2))
     """
 
+    _parameter_constraints: dict = {
+        **_EmotionNetMixin._parameter_constraints,
+        **module_constraints("hidden_dims", "dropout", "activation"),
+    }
+    # forwarded to the module (see _sklearn_params.py)
+    _module_params = ("hidden_dims", "dropout", "activation")
+
     def __init__(
-        self, module=MLPNet, *, criterion=torch.nn.CrossEntropyLoss,
+        self, module=MLPNet, *, hidden_dims=(256,), dropout=0.2, activation="relu",
+        criterion=torch.nn.CrossEntropyLoss,
         optimizer=torch.optim.AdamW, lr=1e-3, max_epochs=50, batch_size=64,
         train_split="auto", class_weight=None, random_state=None,
         early_stopping=True, validation_fraction=0.1, n_iter_no_change=5,

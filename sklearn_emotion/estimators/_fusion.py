@@ -14,7 +14,7 @@ from ..exceptions import InvalidInputError
 from ..nn import FusionNet
 from ..utils._validation import StrOptions
 from ._base import _EmotionNetMixin
-from ._params import compose_docs
+from ._params import compose_docs, module_constraints
 
 __all__ = ["FusionClassifier"]
 
@@ -39,8 +39,23 @@ class FusionClassifier(_EmotionNetMixin, NeuralNetClassifier):
     module : torch.nn.Module class or instance, default=FusionNet
         The network; it must accept one keyword argument per modality and return
         logits. ``input_dims`` (``{modality: width}``) and ``output_dim`` are filled in at
-        fit time. Set its arguments with ``module__<name>``, e.g.
-        ``module__hidden_dim=64`` or ``module__fusion="gated"``.
+        fit time, and so are the parameters below, down to ``n_heads``. Its other
+        arguments are ``module__<name>``.
+    hidden_dim : int or dict of {str: int}, default=128
+        Width of every modality's branch (a dict sets them one by one; ``"gated"`` and
+        ``"attention"`` fusion need equal widths).
+    branch_layers : int, default=1
+        ``Linear -> ReLU -> Dropout`` blocks per branch.
+    dropout : float, default=0.2
+        Dropout after each branch block and before the head, in ``[0, 1)``.
+    fusion : {"concat", "gated", "attention"}, default="concat"
+        How the branches are combined: concatenated, weighed by a softmax gate, or
+        mixed by one self-attention layer over the modalities (see
+        :class:`~sklearn_emotion.nn.FusionNet`).
+    head_dims : tuple of int, default=()
+        Hidden layers of the head after fusion; ``()`` is a single linear layer.
+    n_heads : int, default=4
+        Attention heads for ``fusion="attention"`` (must divide ``hidden_dim``).
     {shared: criterion optimizer lr max_epochs batch_size train_split class_weight}
     {shared: random_state early_stopping validation_fraction n_iter_no_change}
     standardize : bool, default=True
@@ -81,8 +96,8 @@ class FusionClassifier(_EmotionNetMixin, NeuralNetClassifier):
     >>> rng = np.random.RandomState(0)
     >>> X = {"text": rng.normal(size=(60, 5)), "audio": rng.normal(size=(60, 3))}
     >>> y = np.where(X["text"][:, 0] + X["audio"][:, 0] > 0, "joy", "sadness")
-    >>> clf = FusionClassifier(module__hidden_dim=16, lr=1e-2, max_epochs=30,
-    ...                        early_stopping=False, verbose=0, random_state=0).fit(X, y)
+    >>> clf = FusionClassifier(hidden_dim=16, lr=1e-2, max_epochs=30,
+    ...                        early_stopping=False, random_state=0).fit(X, y)
     >>> clf.modalities_, clf.input_dims_
     (('text', 'audio'), {'text': 5, 'audio': 3})
     >>> clf.predict_proba({"text": X["text"][:2], "audio": X["audio"][:2]}).shape
@@ -95,10 +110,15 @@ class FusionClassifier(_EmotionNetMixin, NeuralNetClassifier):
         **_EmotionNetMixin._parameter_constraints,
         "standardize": ["boolean"],
         "missing_modality": [StrOptions({"raise", "zero"})],
+        **module_constraints("hidden_dim", "branch_layers", "dropout", "fusion", "head_dims",
+                             "n_heads"),
     }
+    # forwarded to the module (see _sklearn_params.py)
+    _module_params = ("hidden_dim", "branch_layers", "dropout", "fusion", "head_dims", "n_heads")
 
     def __init__(
-        self, module=FusionNet, *, criterion=torch.nn.CrossEntropyLoss,
+        self, module=FusionNet, *, hidden_dim=128, branch_layers=1, dropout=0.2,
+        fusion="concat", head_dims=(), n_heads=4, criterion=torch.nn.CrossEntropyLoss,
         optimizer=torch.optim.AdamW, lr=1e-3, max_epochs=100, batch_size=32,
         train_split="auto", class_weight=None, random_state=None, early_stopping=True,
         validation_fraction=0.1, n_iter_no_change=10, standardize=True,

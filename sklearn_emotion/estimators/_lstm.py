@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_array, check_consistent_length, valid
 from ..exceptions import InvalidInputError
 from ..nn import LSTMNet
 from ._base import _EmotionNetMixin
-from ._params import compose_docs
+from ._params import compose_docs, module_constraints
 
 __all__ = ["LSTMClassifier"]
 
@@ -58,10 +58,24 @@ class LSTMClassifier(_EmotionNetMixin, NeuralNetClassifier):
     module : torch.nn.Module class or instance, default=LSTMNet
         The network; it must return logits. ``input_dim``, ``output_dim`` and, for ids
         input, ``embedding_weights`` are filled in at fit time when the class accepts
-        them. Its arguments are ``module__<name>``: ``module__hidden_size`` (128),
-        ``module__num_layers`` (1), ``module__bidirectional`` (False), ``module__cell``
-        ("lstm" or "gru"), ``module__pooling`` ("last", "mean", "max"),
-        ``module__dropout`` (0.2), ``module__freeze_embeddings`` (False).
+        them, and so are the parameters below, down to ``freeze_embeddings``. Its other
+        arguments are ``module__<name>``.
+    hidden_size : int, default=128
+        Size of the hidden state of each direction.
+    num_layers : int, default=1
+        Number of stacked recurrent layers.
+    bidirectional : bool, default=False
+        Also read each text backwards; the pooled state is then twice as wide.
+    cell : {"lstm", "gru"}, default="lstm"
+        The recurrent cell.
+    pooling : {"last", "mean", "max"}, default="last"
+        How the per-token outputs become one vector per text: the final hidden state at
+        each text's true end, or the mean / element-wise max over its true length.
+    dropout : float, default=0.2
+        Dropout on the pooled vector and, with ``num_layers > 1``, between the
+        recurrent layers; in ``[0, 1)``.
+    freeze_embeddings : bool, default=False
+        Ids input: keep the embedding matrix fixed during training.
     {shared: criterion optimizer lr max_epochs batch_size train_split class_weight}
     {shared: random_state early_stopping}
         Off by default: the reference recipe trains 10 epochs on all the data.
@@ -94,7 +108,7 @@ class LSTMClassifier(_EmotionNetMixin, NeuralNetClassifier):
     - ``{"ids": (n, max_length) int, "lengths": (n,) int, "embedding_weights": (n_words,
       dim)}``, from ``WordVectorizer(pooling="ids")``; at fit time the network's
       ``nn.Embedding`` starts from ``embedding_weights`` and is trained with the rest
-      (``module__freeze_embeddings=True`` keeps it fixed). The matrix is taken out of
+      (``freeze_embeddings=True`` keeps it fixed). The matrix is taken out of
       the dict before batching (skorch would slice it like the data). Without that key,
       pass the matrix yourself as ``module__embedding_weights``; at predict time the
       key is optional (its shape is checked against the fitted embedding);
@@ -117,7 +131,7 @@ class LSTMClassifier(_EmotionNetMixin, NeuralNetClassifier):
     >>> lengths = rng.randint(1, 13, size=60)
     >>> y = np.where(emb[np.arange(60), lengths - 1, 0] > 0, "joy", "sadness")
     >>> X = {"embeddings": emb, "lengths": lengths}
-    >>> clf = LSTMClassifier(module__hidden_size=16, lr=1e-2, max_epochs=30, verbose=0,
+    >>> clf = LSTMClassifier(hidden_size=16, lr=1e-2, max_epochs=30,
     ...                      random_state=0).fit(X, y)
     >>> clf.classes_, clf.n_features_in_
     (array(['joy', 'sadness'], dtype='<U7'), 4)
@@ -131,12 +145,23 @@ class LSTMClassifier(_EmotionNetMixin, NeuralNetClassifier):
     >>> from sklearn.pipeline import make_pipeline
     >>> from sklearn_emotion.vectorizers import WordVectorizer
     >>> pipe = make_pipeline(WordVectorizer("glove-6b-50d", pooling="ids"),
-    ...                      LSTMClassifier(module__bidirectional=True))
+    ...                      LSTMClassifier(bidirectional=True))
     >>> pipe.fit(texts, labels)  # doctest: +SKIP
     """
 
+    _parameter_constraints: dict = {
+        **_EmotionNetMixin._parameter_constraints,
+        **module_constraints("hidden_size", "num_layers", "bidirectional", "cell", "dropout",
+                             "freeze_embeddings", pooling=("last", "mean", "max")),
+    }
+    # forwarded to the module (see _sklearn_params.py)
+    _module_params = ("hidden_size", "num_layers", "bidirectional", "cell", "pooling",
+                      "dropout", "freeze_embeddings")
+
     def __init__(
-        self, module=LSTMNet, *, criterion=torch.nn.CrossEntropyLoss,
+        self, module=LSTMNet, *, hidden_size=128, num_layers=1, bidirectional=False,
+        cell="lstm", pooling="last", dropout=0.2, freeze_embeddings=False,
+        criterion=torch.nn.CrossEntropyLoss,
         optimizer=torch.optim.Adam, lr=1e-3, max_epochs=10, batch_size=32,
         train_split="auto", class_weight=None, random_state=None, early_stopping=False,
         validation_fraction=0.1, n_iter_no_change=3, device="cpu", verbose=0,

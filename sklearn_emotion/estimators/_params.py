@@ -49,6 +49,35 @@ NET_PARAMETER_CONSTRAINTS: dict = {
     "warm_start": ["boolean"],
 }
 
+_POSITIVE_INT = Interval(Integral, 1, None, closed="left")
+
+# The network arguments that estimators take as their own parameters (each estimator
+# lists its own in ``_module_params``; options that differ per network, such as
+# ``pooling``, are in the estimator's constraints). The module checks them again.
+MODULE_PARAMETER_CONSTRAINTS: dict = {
+    "hidden_dims": [_POSITIVE_INT, tuple, list],
+    "dropout": [Interval(Real, 0, 1, closed="left")],
+    "activation": [StrOptions({"relu", "gelu", "tanh", "leaky_relu"})],
+    "hidden_size": [_POSITIVE_INT],
+    "num_layers": [_POSITIVE_INT],
+    "bidirectional": ["boolean"],
+    "cell": [StrOptions({"lstm", "gru"})],
+    "freeze_embeddings": ["boolean"],
+    "hidden_dim": [_POSITIVE_INT, dict],
+    "branch_layers": [_POSITIVE_INT],
+    "fusion": [StrOptions({"concat", "gated", "attention"})],
+    "head_dims": [_POSITIVE_INT, tuple, list],
+    "n_heads": [_POSITIVE_INT],
+}
+
+
+def module_constraints(*names, **options) -> dict:
+    """Constraints of the knobs ``names``, plus ``pooling=("mean", ...)``-style options."""
+    constraints = {name: MODULE_PARAMETER_CONSTRAINTS[name] for name in names}
+    constraints.update({name: [StrOptions(set(values))] for name, values in options.items()})
+    return constraints
+
+
 # ``{default}`` is replaced by the default of the documenting class's signature
 SHARED_DOCS: dict[str, str] = {
     "criterion": """\
@@ -127,9 +156,10 @@ threshold : float, default={default}
     Ignored for single-label targets.""",
     "kwargs": """\
 **kwargs : dict
-    Further skorch parameters: ``module__*``, ``optimizer__*``, ``criterion__*``,
-    ``callbacks``, ``callbacks__*``, ``iterator_train__*``, ``warm_start``, ... (see
-    ``skorch.NeuralNet``). Training batches are shuffled unless
+    Further skorch parameters: ``module__*`` (the module's other arguments),
+    ``optimizer__*``, ``criterion__*``, ``callbacks``, ``callbacks__*``,
+    ``iterator_train__*``, ``warm_start``, ... (see ``skorch.NeuralNet``); an unknown
+    name fails at once. Training batches are shuffled unless
     ``iterator_train__shuffle=False``.""",
     # attributes
     "classes_": """\

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from numbers import Integral, Real
 
@@ -20,7 +21,7 @@ from ..text._base import _RawTextMixin
 from ..utils._validation import Interval, StrOptions, as_input_errors, warn_truncated
 from ..utils._hf import load_encoder, transformer_folder
 from ._base import _EmotionNetMixin
-from ._params import compose_docs
+from ._params import compose_docs, module_constraints
 from ._sample_weight import WeightedInputs, split_weights
 # _warmup_schedule too: model files written before the split name both here
 from ._warmup import _WarmupLRScheduler, _warmup_schedule  # noqa: F401
@@ -91,9 +92,15 @@ class TransformerClassifier(_RawTextMixin, _EmotionNetMixin, NeuralNetClassifier
         At most what the model supports (512 for BERT).
     module : torch.nn.Module class, default=TransformerNet
         The network; it must return logits. ``model_name_or_path``,
-        ``local_files_only`` and ``output_dim`` are filled in at fit time. Set its
-        arguments with ``module__<name>``, e.g. ``module__pooling="cls"`` or
-        ``module__dropout=0.2``.
+        ``local_files_only`` and ``output_dim`` are filled in at fit time, and so are
+        ``pooling`` and ``dropout``. Its other arguments are ``module__<name>``.
+    pooling : {"mean", "cls", "pooler"}, default="mean"
+        How the token states become one vector per text: their mean over the text's
+        tokens (the pooling sentence-transformers models were trained with), the
+        [CLS] token's state, or the encoder's own pooler output (BERT).
+    dropout : float, default=0.1
+        Dropout before the classification head, in ``[0, 1)``; the encoder keeps the
+        dropout of its own configuration.
     {shared: criterion}
     optimizer : torch optimizer class, default=torch.optim.AdamW
         Its arguments are set with ``optimizer__<name>``. By default
@@ -168,9 +175,9 @@ class TransformerClassifier(_RawTextMixin, _EmotionNetMixin, NeuralNetClassifier
     Examples
     --------
     >>> from sklearn_emotion.estimators import TransformerClassifier
-    >>> clf = TransformerClassifier(max_length=64, random_state=0, verbose=0)
-    >>> clf.set_params(lr=2e-5, module__pooling="cls").lr  # nothing is loaded yet
-    2e-05
+    >>> clf = TransformerClassifier(max_length=64, random_state=0)
+    >>> clf.set_params(lr=2e-5, pooling="cls")  # nothing is loaded yet
+    TransformerClassifier(lr=2e-05, max_length=64, pooling='cls', random_state=0)
     >>> clf.get_params()["optimizer__weight_decay"]
     0.01
     >>> X = ["I love this so much!", "This is terrible.", "What a lovely day", "I hate it"]
@@ -193,18 +200,27 @@ class TransformerClassifier(_RawTextMixin, _EmotionNetMixin, NeuralNetClassifier
         ],
         "lr_schedule": [StrOptions({"linear", "cosine", "constant"}), None],
         "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+        **module_constraints("dropout", pooling=("mean", "cls", "pooler")),
+    }
+    # forwarded to the module (see _sklearn_params.py)
+    _module_params = ("pooling", "dropout")
+    # set by __init__ unless given; the repr leaves them out while unchanged
+    _default_kwargs = {
+        "optimizer__weight_decay": 0.01,
+        "optimizer__param_groups": _default_param_groups(),
     }
 
     def __init__(
         self, model="all-MiniLM-L6-v2", *, max_length=128, module=TransformerNet,
-        criterion=torch.nn.CrossEntropyLoss, optimizer=torch.optim.AdamW, lr=5e-5,
+        pooling="mean", dropout=0.1, criterion=torch.nn.CrossEntropyLoss,
+        optimizer=torch.optim.AdamW, lr=5e-5,
         max_epochs=3, batch_size=8, warmup_steps=500, lr_schedule="linear",
         max_grad_norm=1.0, train_split="auto", class_weight=None, random_state=None,
         early_stopping=False, validation_fraction=0.1, n_iter_no_change=2, device="auto",
         verbose=0, progress_bar="auto", threshold=0.5, classes=None, **kwargs,
     ):
-        kwargs.setdefault("optimizer__weight_decay", 0.01)
-        kwargs.setdefault("optimizer__param_groups", _default_param_groups())
+        # (a comprehension: no loop variable may end up in locals())
+        kwargs = {**{k: copy.deepcopy(v) for k, v in self._default_kwargs.items()}, **kwargs}
         self._store_init_arguments(locals())
 
     # ------------------------------------------------------------ input, model

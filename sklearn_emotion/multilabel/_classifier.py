@@ -12,13 +12,13 @@ from sklearn.model_selection import check_cv, train_test_split
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.utils import _safe_indexing, check_random_state, get_tags
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_consistent_length, check_is_fitted
+from sklearn.utils.validation import check_consistent_length, check_is_fitted, indexable
 
 from ..exceptions import InvalidInputError
 from ..utils._validation import (
     HasMethods, Interval, StrOptions, as_input_errors, check_sample_weight, validate_params,
 )
-from ._targets import _binarize_target, _is_label_lists, _label_scores
+from ._targets import _binarize_target, _is_label_lists, _label_scores, _single_label_target
 from ._thresholds import _METRICS, _check_thresholds_param, _tune, apply_thresholds
 
 __all__ = ["PerLabelThresholdClassifier"]
@@ -52,6 +52,11 @@ class PerLabelThresholdClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
     matrix, ``OneVsRestClassifier``, ``MLPClassifier``, a ``Pipeline`` ending in one of
     them. The thresholds maximise ``scoring`` on out-of-fold scores (``cv``), and the
     estimator is then refit on all the data.
+
+    A binary target (1-D, two classes) gets one tuned threshold on the score of
+    ``classes_[1]``, as in scikit-learn's ``TunedThresholdClassifierCV``: ``predict``
+    returns the original labels, ``score`` is the accuracy, and ``min_labels`` /
+    ``max_labels`` do not apply. A multiclass 1-D target is refused.
 
     Parameters
     ----------
@@ -107,6 +112,8 @@ default="f1"
         Maps label lists to indicator rows and back (``inverse_transform``).
     n_features_in_ : int
         Number of features seen by the estimator (when it reports it).
+    multilabel_ : bool
+        Whether ``y`` was multi-label (False for a binary target).
 
     See Also
     --------
@@ -187,10 +194,11 @@ default="f1"
         X : array-like or list of str
             Whatever the wrapped estimator takes (features, or raw texts for a
             text pipeline).
-        y : array-like of shape (n_samples, n_labels) or list of label lists
+        y : array-like of shape (n_samples, n_labels) or (n_samples,), or list of lists
             A 0/1 indicator matrix (a DataFrame's columns name the labels), or one list
             (tuple, set) of labels per sample. A sample may have no label (an all-zero
-            row, an empty list); every label needs at least one positive sample.
+            row, an empty list); every label needs at least one positive sample. Or a
+            binary target of any two labels (one threshold).
         sample_weight : array-like of shape (n_samples,), default=None
             Passed to every ``estimator.fit`` call, split like ``X`` (the training part
             of each fold gets its weights); the estimator must accept it (a
@@ -207,6 +215,10 @@ default="f1"
         validate_params(self)
         name = type(self).__name__
         thresholds = _check_thresholds_param(self.thresholds, name)
+        X = indexable(X)[0]  # array-likes that only convert to arrays, for the splits
+        single = _single_label_target(y, name)
+        if single is not None:
+            return self._fit_binary(X, *single, thresholds, sample_weight, fit_params)
         Y, names = _binarize_target(y, name)
         n_labels = Y.shape[1]
         check_consistent_length(X, Y)
@@ -232,6 +244,30 @@ default="f1"
             named = isinstance(classes, np.ndarray) and classes.shape == (n_labels,)
             self.classes_ = classes if named else np.arange(n_labels)
         self.label_binarizer_ = MultiLabelBinarizer(classes=list(self.classes_)).fit([])
+        self.multilabel_ = True
+        return self
+
+    def _fit_binary(self, X, y, classes, thresholds, sample_weight, fit_params):
+        """A binary target: one threshold on the score of ``classes[1]``."""
+        if len(classes) < 2:
+            label = classes[0].item() if isinstance(classes[0], np.generic) else classes[0]
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes in the data, "
+                f"but the data contains only one class: {label!r}."
+            )
+        check_consistent_length(X, y)
+        with as_input_errors():
+            sample_weight = check_sample_weight(sample_weight, len(y))
+        # the estimator learns 0/1, so that its positive column is always column 1
+        positive = (y == classes[1]).astype(np.int64)
+        estimator, scores, truth = self._tuning_scores(X, positive, 1, fit_params, sample_weight)
+        self.thresholds_, self.best_scores_ = _tune(
+            truth.reshape(-1, 1).astype(bool), scores, self.scoring, thresholds, self.per_label
+        )
+        self.estimator_ = estimator
+        self.classes_ = classes
+        self.label_binarizer_ = MultiLabelBinarizer(classes=list(classes[1:])).fit([])
+        self.multilabel_ = False
         return self
 
     def _tuning_scores(self, X, Y, n_labels, fit_params, sample_weight=None):
@@ -284,9 +320,11 @@ default="f1"
         -------
         Y_pred : ndarray of shape (n_samples, n_labels), dtype int64
         """
+        scores = self._scores(X)
+        if not getattr(self, "multilabel_", True):  # binary: one label per sample
+            return self.classes_[(scores[:, 0] >= self.thresholds_[0]).astype(np.int64)]
         return apply_thresholds(
-            self._scores(X), self.thresholds_,
-            min_labels=self.min_labels, max_labels=self.max_labels,
+            scores, self.thresholds_, min_labels=self.min_labels, max_labels=self.max_labels,
         )
 
     def predict_labels(self, X) -> list[tuple]:
@@ -303,6 +341,8 @@ default="f1"
             The names (``classes_``, as plain Python values) of the labels predicted
             for each sample.
         """
+        if not getattr(self, "multilabel_", True):  # binary: the one predicted class
+            return [(label,) for label in self.predict(X).tolist()]
         classes = self.classes_.tolist()  # plain Python values
         return [tuple(classes[j] for j in np.flatnonzero(row)) for row in self.predict(X)]
 
@@ -318,9 +358,12 @@ default="f1"
         Returns
         -------
         proba : ndarray of shape (n_samples, n_labels)
-            Independent per-label probabilities (rows need not sum to 1).
+            Independent per-label probabilities (rows need not sum to 1). Binary
+            target: the estimator's ``(n_samples, 2)`` probabilities of ``classes_``.
         """
         check_is_fitted(self, "thresholds_")
+        if not getattr(self, "multilabel_", True):
+            return self.estimator_.predict_proba(X)
         return _label_scores(self.estimator_, X, len(self.thresholds_), "predict_proba")
 
     @available_if(_estimator_has("decision_function"))
@@ -334,9 +377,13 @@ default="f1"
 
         Returns
         -------
-        scores : ndarray of shape (n_samples, n_labels)
+        scores : ndarray of shape (n_samples, n_labels) or (n_samples,)
+            One column per label; binary target: the estimator's 1-D scores of
+            ``classes_[1]``.
         """
         check_is_fitted(self, "thresholds_")
+        if not getattr(self, "multilabel_", True):
+            return self.estimator_.decision_function(X)
         return _label_scores(self.estimator_, X, len(self.thresholds_), "decision_function")
 
     @property
@@ -351,7 +398,7 @@ default="f1"
             ) from exc
 
     def score(self, X, y, sample_weight=None):
-        """Macro-averaged F1 of ``predict(X)`` against ``y`` (indicator or label lists).
+        """Macro-averaged F1 of ``predict(X)`` against ``y`` (binary target: accuracy).
 
         Labels that neither occur in ``y`` nor are predicted are left out of the mean.
 
@@ -368,6 +415,8 @@ default="f1"
         -------
         float
         """
+        if not getattr(self, "multilabel_", True):  # binary: accuracy, as ClassifierMixin
+            return super().score(X, y, sample_weight=sample_weight)
         if _is_label_lists(y):
             y = self.label_binarizer_.transform(list(y))
         # labels absent from both y and the predictions are left out of the mean
@@ -380,6 +429,10 @@ default="f1"
         tags = super().__sklearn_tags__()
         inner = get_tags(self.estimator)
         tags.input_tags = inner.input_tags
+        # multi-label indicator matrices and binary 1-D targets; not multiclass, and not
+        # multi_output (sklearn means multiclass-multioutput by it)
         tags.classifier_tags.multi_label = True
         tags.classifier_tags.multi_class = False
+        tags.target_tags.multi_output = False
+        tags.target_tags.single_output = True
         return tags

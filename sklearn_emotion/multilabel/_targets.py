@@ -6,6 +6,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import column_or_1d
 
 from ..exceptions import InvalidInputError
 
@@ -37,6 +38,37 @@ def _is_label_lists(y) -> bool:
     if array.dtype == object or array.ndim != 2:
         return True
     return not (array.dtype.kind in "biuf" and np.isin(array, [0, 1]).all())
+
+
+def _single_label_target(y, caller: str):
+    """``(y, classes)`` for a binary target (1-D, or a column vector), else ``None``.
+
+    A multiclass target is refused with scikit-learn's "Only binary classification is
+    supported." (one threshold decides between two classes only).
+    """
+    if y is None:
+        raise ValueError(
+            f"{caller} requires y to be passed, but the target y is None."
+        )
+    if _is_label_lists(y) or sparse.issparse(y) or getattr(y, "ndim", 2) not in (1, 2):
+        return None
+    array = np.asarray(y)
+    if not (array.ndim == 1 or (array.ndim == 2 and array.shape[1] == 1)):
+        return None
+    y = column_or_1d(y, warn=True)  # a column vector, with sklearn's DataConversionWarning
+    if not len(y):
+        raise ValueError(f"{caller} got an empty y; at least one sample is required.")
+    kind = type_of_target(y, input_name="y", raise_unknown=True)
+    if kind == "multiclass":
+        raise InvalidInputError(
+            f"Only binary classification is supported. The type of the target is {kind}. "
+            f"{caller} expects a multi-label target: an (n_samples, n_labels) indicator "
+            "matrix of 0 and 1, or a list of label lists such as [['joy', 'love'], "
+            "['anger']], or a binary target (one threshold)."
+        )
+    if kind != "binary":
+        return None  # the multi-label path explains what is wrong
+    return y, np.unique(y)
 
 
 def _binarize_target(y, caller: str):
@@ -84,6 +116,10 @@ def _label_scores(estimator, X, n_labels: int, response_method: str) -> np.ndarr
                 columns.append(proba[:, labels.index(1)] if 1 in labels else np.zeros(len(proba)))
             scores = np.column_stack(columns)
         scores = np.asarray(scores, dtype=np.float64)
+        if n_labels == 1 and scores.ndim == 1:  # a binary decision_function
+            scores = scores[:, None]
+        elif n_labels == 1 and scores.ndim == 2 and scores.shape[1] == 2:
+            scores = scores[:, 1:]  # a binary predict_proba: the positive class, classes_[1]
         if scores.ndim != 2 or scores.shape[1] != n_labels:
             raise InvalidInputError(
                 f"PerLabelThresholdClassifier: {type(estimator).__name__}.{method} returned "

@@ -15,6 +15,7 @@ import importlib
 import inspect
 import pkgutil
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, TransformerMixin
+from sklearn.linear_model import RidgeClassifier
 
 __all__ = ["all_estimators", "estimators_for_checks", "expected_failed_checks"]
 
@@ -29,7 +30,7 @@ _CHECK_PARAMS: dict[str, dict] = {
     },
     # sklearn's checks feed 2-D arrays: LSTMClassifier reads them as one step per sample
     "LSTMClassifier": {
-        "module__hidden_size": 8,
+        "hidden_size": 8,
         "lr": 2e-2,
         "max_epochs": 15,
         "verbose": 0,
@@ -38,7 +39,7 @@ _CHECK_PARAMS: dict[str, dict] = {
     },
     # sklearn's checks feed 2-D arrays: FusionClassifier reads them as one modality
     "FusionClassifier": {
-        "module__hidden_dim": 16,
+        "hidden_dim": 16,
         "lr": 1e-2,
         "max_epochs": 20,
         "verbose": 0,
@@ -66,14 +67,15 @@ _CHECK_PARAMS["TransformerClassifier"] = {
     "verbose": 0, "progress_bar": False, "random_state": 0,
 }
 
+# Binary targets get one tuned threshold, multi-label ones one per label; sklearn's
+# checks run both (multi_label tag). RidgeClassifier: binary and multi-label, takes
+# sample_weight, and is fast and deterministic.
+_CHECK_PARAMS["PerLabelThresholdClassifier"] = {"estimator": RidgeClassifier(), "cv": 2}
+# dict / DataFrame input (input_tags.dict): sklearn runs the checks that apply to it
+_CHECK_PARAMS["ModalityUnion"] = {"transformers": [("text", "passthrough", "text")]}
+
 # Discovered estimators that the common checks do not run yet, each with the reason.
-_NOT_CHECKED_YET: dict[str, str] = {
-    # found since multilabel became a package; tests/test_multilabel.py tests its contract
-    "PerLabelThresholdClassifier": (
-        "multi-label only: sklearn's checks fit it on single-label targets, which it "
-        "refuses by design, and no estimator tag asks them for an indicator matrix"
-    ),
-}
+_NOT_CHECKED_YET: dict[str, str] = {}
 
 # Shared by every skorch-based estimator (they are found by isinstance, see below).
 _SKORCH_FAILED_CHECKS: dict[str, str] = {
@@ -97,8 +99,8 @@ _TYPE_MIXINS: dict[str, type] = {
 def all_estimators(type_filter: str | None = None) -> list[tuple[str, type]]:
     """Public estimator classes of sklearn-emotion, as sorted ``(name, class)`` pairs.
 
-    Imports every public subpackage of ``sklearn_emotion`` and collects the
-    ``BaseEstimator`` subclasses listed in its ``__all__`` (the pattern of
+    Imports every public subpackage and module of ``sklearn_emotion`` and collects
+    the ``BaseEstimator`` subclasses listed in its ``__all__`` (the pattern of
     sklearn's ``all_estimators``). An import error is not hidden: it is a bug.
 
     Parameters
@@ -123,16 +125,20 @@ def all_estimators(type_filter: str | None = None) -> list[tuple[str, type]]:
     import sklearn_emotion
 
     found: dict[str, type] = {}
+    # public subpackages and modules alike (ModalityUnion lives in multimodal.py)
     for info in pkgutil.iter_modules(sklearn_emotion.__path__):
-        if not info.ispkg or info.name.startswith("_"):
+        if info.name.startswith("_"):
             continue
         package = importlib.import_module(f"sklearn_emotion.{info.name}")
         for name in getattr(package, "__all__", ()):
             obj = getattr(package, name, None)
+            # defined there: plugin_api re-exports base classes, not estimators
+            home = obj.__module__ if inspect.isclass(obj) else ""
             if (
                 inspect.isclass(obj)
                 and issubclass(obj, BaseEstimator)
                 and not name.startswith("_")
+                and (home == package.__name__ or home.startswith(package.__name__ + "."))
             ):
                 found[name] = obj
     estimators = sorted(found.items())
