@@ -299,3 +299,27 @@ def test_errors_belong_to_library_hierarchy(tmp_path):
     folder = _write(tmp_path / "d", "train.txt", "oops\n")
     with pytest.raises(EmotionError):
         load_dair_emotion(folder)
+
+
+# --------------------------------------------------------------------------- resources
+
+
+def test_loading_closes_its_files(monkeypatch):
+    """Issue 16: the packaged .gz files were left open (ResourceWarning).
+
+    An unclosed file warns from its finaliser, where an exception cannot propagate: it
+    goes to ``sys.unraisablehook``, which this test records.
+    """
+    import gc
+    import sys
+    import warnings
+
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    _goemotions._read_subset.cache_clear()  # read the files again, not from the cache
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ResourceWarning)
+        load_goemotions(subset="test", return_X_y=True)
+        load_goemotions(subset="train", labels="sentiment", return_X_y=True)
+        gc.collect()  # an unclosed file warns when collected: now, inside the filter
+    assert not unraisable, [str(u.exc_value) for u in unraisable]

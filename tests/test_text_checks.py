@@ -36,3 +36,25 @@ def test_word_vectorizer_with_a_vectors_file(tmp_path):
                          ids=["SentenceVectorizer", "BertVectorizer"])
 def test_encoder_vectorizers(estimator):
     assert "stored by reference" in _checked(estimator)["persistence hooks"]
+
+
+# ------------------------------------------------------------------ input error messages
+# Issue 16: a list of ints got advice about fillna and unicode repair, which do not apply.
+
+@pytest.mark.parametrize("X, found, advice, not_advised", [
+    ([1, 2, 3], "of type int", "[str(v) for v in X]", ("fillna", "unicode")),
+    ([b"x", 2], "of type bytes, int", "decode('utf-8')", ("fillna", "unicode")),
+    (["ok", None], "missing", "fillna", ("str(v)", "unicode")),
+    (["ok", "bad \ud800"], "not valid unicode", "encode('utf-8', 'replace')",
+     ("fillna", "str(v)")),
+], ids=["ints", "bytes-and-ints", "missing", "surrogate"])
+def test_bad_items_get_advice_that_fits(X, found, advice, not_advised):
+    from sklearn_emotion.exceptions import InvalidInputError
+    from sklearn_emotion.text import TextCleaner
+
+    with pytest.raises(InvalidInputError, match="TextCleaner") as info:
+        TextCleaner().fit(X)
+    message = str(info.value)
+    assert found in message and advice in message, message
+    for wrong in not_advised:
+        assert wrong not in message, message

@@ -79,7 +79,8 @@ def _scheme(labels: str) -> tuple[tuple[str, ...], np.ndarray]:
 @functools.lru_cache(maxsize=None)
 def _read_subset(filename: str) -> _RawSubset:
     """Parse one packaged TSV file (``text<TAB>label ids<TAB>comment id``, no header)."""
-    with gzip.open(data_file(filename).open("rb")) as fh:
+    # gzip.open(fileobj) does not close fileobj: both need closing (ResourceWarning)
+    with data_file(filename).open("rb") as raw, gzip.open(raw) as fh:
         table = pd.read_csv(
             fh,
             sep="\t",

@@ -250,6 +250,23 @@ def validate_params(estimator) -> None:
     validate_parameter_constraints(constraints, params, caller_name=type(estimator).__name__)
 
 
+def _text_repair_advice(kinds: set[str], types: list[str]) -> str:
+    """How to fix the bad items that :func:`check_texts` found, only for the kinds found."""
+    advice = []
+    if "type" in kinds:
+        found = ", ".join(dict.fromkeys(types))  # element types in order, once each
+        how = ("X = [v.decode('utf-8') if isinstance(v, bytes) else str(v) for v in X]"
+               if "bytes" in types else "X = [str(v) for v in X]")
+        advice.append(f"Found items of type {found}, not str: if they are meant as texts, "
+                      f"convert them first, e.g. {how}")
+    if "missing" in kinds:
+        advice.append("Drop or fill missing texts first (e.g. df['text'].fillna(''))")
+    if "unicode" in kinds:
+        advice.append("Repair invalid unicode with "
+                      "text.encode('utf-8', 'replace').decode('utf-8')")
+    return "; ".join(advice) + "."
+
+
 def check_texts(X, *, name: str, allow_empty_strings: bool | None = None) -> list[str]:
     """Validate raw-text input and return it as a list of ``str``.
 
@@ -332,7 +349,7 @@ def check_texts(X, *, name: str, allow_empty_strings: bool | None = None) -> lis
     policy = _CONFIG["empty_text"] if allow_empty_strings is None else (
         "keep" if allow_empty_strings else "error"
     )
-    problems, empty = [], []
+    problems, empty, kinds, types = [], [], set(), []
     for i, text in enumerate(texts):
         if isinstance(text, str):
             if isinstance(text, np.str_):
@@ -341,6 +358,7 @@ def check_texts(X, *, name: str, allow_empty_strings: bool | None = None) -> lis
                 try:
                     text.encode("utf-8")
                 except UnicodeEncodeError as exc:
+                    kinds.add("unicode")
                     problems.append(
                         f"item {i} is not valid unicode ({exc.reason} "
                         f"{text[exc.start]!r} at position {exc.start})"
@@ -351,16 +369,18 @@ def check_texts(X, *, name: str, allow_empty_strings: bool | None = None) -> lis
                 break
             continue
         if text is None or (isinstance(text, numbers.Real) and text != text):  # NaN
+            kinds.add("missing")
             problems.append(f"item {i} is missing ({text!r})")
         else:
+            kinds.add("type")
+            types.append(type(text).__name__)
             problems.append(f"item {i} is of type {type(text).__name__} ({text!r:.40})")
         if len(problems) >= 5:
             break
     if problems:
         raise InvalidInputError(
             f"{name} expects every item of X to be a valid str; " + "; ".join(problems) + ". "
-            "Drop or fill missing texts first (e.g. df['text'].fillna('')); repair invalid "
-            "unicode with text.encode('utf-8', 'replace').decode('utf-8')."
+            + _text_repair_advice(kinds, types)
         )
     if empty and policy != "keep":
         message = (
