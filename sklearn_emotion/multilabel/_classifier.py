@@ -5,12 +5,10 @@ from __future__ import annotations
 from numbers import Integral, Real
 
 import numpy as np
-from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin
 from sklearn.metrics import f1_score
-from sklearn.model_selection import check_cv, train_test_split
 from sklearn.preprocessing import MultiLabelBinarizer
-from sklearn.utils import _safe_indexing, check_random_state, get_tags
+from sklearn.utils import get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_consistent_length, check_is_fitted, indexable
 
@@ -20,20 +18,9 @@ from ..utils._validation import (
 )
 from ._targets import _binarize_target, _is_label_lists, _label_scores, _single_label_target
 from ._thresholds import _METRICS, _check_thresholds_param, _tune, apply_thresholds
+from ._tuning import tuning_scores
 
 __all__ = ["PerLabelThresholdClassifier"]
-
-
-def _with_weights(fit_params, sample_weight, rows=None):
-    """``fit_params`` plus the sample weights of ``rows`` (all rows if None), if any."""
-    if sample_weight is None:
-        return fit_params
-    return {**fit_params, "sample_weight": sample_weight if rows is None else sample_weight[rows]}
-
-
-def _fit_and_score(estimator, X, Y, train, test, n_labels, response_method, fit_params):
-    model = clone(estimator).fit(_safe_indexing(X, train), Y[train], **fit_params)
-    return _label_scores(model, _safe_indexing(X, test), n_labels, response_method), Y[test]
 
 
 def _estimator_has(attr):
@@ -232,7 +219,7 @@ default="f1"
                 "the estimator nor a threshold can be learnt for them. Drop those labels "
                 "(columns) or add examples of them."
             )
-        estimator, scores, truth = self._tuning_scores(X, Y, n_labels, fit_params, sample_weight)
+        estimator, scores, truth = tuning_scores(self, X, Y, n_labels, fit_params, sample_weight)
         self.thresholds_, self.best_scores_ = _tune(
             truth.astype(bool), scores, self.scoring, thresholds, self.per_label
         )
@@ -260,7 +247,7 @@ default="f1"
             sample_weight = check_sample_weight(sample_weight, len(y))
         # the estimator learns 0/1, so that its positive column is always column 1
         positive = (y == classes[1]).astype(np.int64)
-        estimator, scores, truth = self._tuning_scores(X, positive, 1, fit_params, sample_weight)
+        estimator, scores, truth = tuning_scores(self, X, positive, 1, fit_params, sample_weight)
         self.thresholds_, self.best_scores_ = _tune(
             truth.reshape(-1, 1).astype(bool), scores, self.scoring, thresholds, self.per_label
         )
@@ -269,37 +256,6 @@ default="f1"
         self.label_binarizer_ = MultiLabelBinarizer(classes=list(classes[1:])).fit([])
         self.multilabel_ = False
         return self
-
-    def _tuning_scores(self, X, Y, n_labels, fit_params, sample_weight=None):
-        """``(fitted estimator, held-out scores, their true labels)``, by ``cv``."""
-        method = self.response_method
-        if isinstance(self.cv, str) and self.cv == "prefit":
-            check_is_fitted(self.estimator)
-            return self.estimator, _label_scores(self.estimator, X, n_labels, method), Y
-        if isinstance(self.cv, Real) and not isinstance(self.cv, Integral):
-            train, test = train_test_split(
-                np.arange(len(Y)),
-                test_size=self.cv,
-                random_state=check_random_state(self.random_state),
-            )
-            train_params = _with_weights(fit_params, sample_weight, train)
-            model = clone(self.estimator).fit(_safe_indexing(X, train), Y[train], **train_params)
-            scores = _label_scores(model, _safe_indexing(X, test), n_labels, method)
-            if self.refit:
-                model = clone(self.estimator).fit(X, Y, **_with_weights(fit_params, sample_weight))
-            return model, scores, Y[test]
-        splitter = check_cv(self.cv, Y, classifier=True)
-        parts = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fit_and_score)(
-                self.estimator, X, Y, train, test, n_labels, method,
-                _with_weights(fit_params, sample_weight, train),
-            )
-            for train, test in splitter.split(X, Y)
-        )
-        scores = np.concatenate([s for s, _ in parts])
-        truth = np.concatenate([t for _, t in parts])
-        model = clone(self.estimator).fit(X, Y, **_with_weights(fit_params, sample_weight))
-        return model, scores, truth
 
     def _scores(self, X):
         check_is_fitted(self, "thresholds_")
