@@ -3,8 +3,8 @@
 How the examples of a Markdown file run (``tests/test_readme.py`` and
 ``tests/test_readme_cli.py`` run the README's the same way):
 
-- each ```` ```python ```` block runs in this process, in a fresh namespace, in an empty
-  folder;
+- each ```` ```python ```` block runs in this process as a script of its own (a fresh
+  module), in an empty folder, on one torch thread;
 - the ```` ```bash ```` blocks of one file run in order, in one empty folder, through
   the installed ``sklearn-emotion`` command; a ```` ```toml ```` block whose first line
   is ``# <name>.toml`` is written to that folder first;
@@ -38,10 +38,10 @@ DOCS = sorted((ROOT / "docs").glob("*.md"))
 RUNNABLE = ("python", "bash")
 LANGUAGES = RUNNABLE + ("toml", "text")
 SLOW_MARK = "<!-- slow -->"
+_FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", flags=re.S | re.M)
 
 # the examples train small networks, which run faster on one torch thread on busy cores
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
-_FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", flags=re.S | re.M)
 
 
 class Example(NamedTuple):
@@ -72,7 +72,8 @@ def examples(path: Path, language: str | None = None) -> list[Example]:
 def is_setup_block(example: Example) -> bool:
     """The README's ``make demo`` / ``make test`` block: CI runs it (``.ci/run``)."""
     commands = [line.split("#")[0].strip() for line in example.code.strip().splitlines()]
-    return example.language == "bash" and all(cmd.startswith("make ") for cmd in commands)
+    return (example.language == "bash" and bool(commands)
+            and all(cmd.startswith("make ") for cmd in commands))
 
 
 def missing_requirements(code: str) -> list[str]:
