@@ -127,6 +127,12 @@ def test_set_params_typo_fails_at_once_with_the_valid_names(key, hint):
     assert hint in message and "Valid parameters are: [" in message and "'dropout'" in message
 
 
+def test_arguments_of_the_multilabel_loss_are_accepted():
+    # a multi-label y trains the default CrossEntropyLoss as BCEWithLogitsLoss
+    clf = FeedForwardClassifier().set_params(criterion__pos_weight=None, optimizer__lr=0.1)
+    assert clf.criterion__pos_weight is None
+
+
 def test_typo_given_to_the_constructor_fails_at_fit_with_the_same_message(data):
     X, y = data
     with pytest.raises(ValueError, match="Invalid parameter 'module__hiden_dims'"):

@@ -5,8 +5,10 @@ contract: parameter and input validation, label encoding (any labels in, the sam
 labels out), a refusal of single-class and regression targets with sklearn's
 messages, inferred module sizes and class weights. It is assembled from one mixin per
 concern: the multi-label mode (``_multilabel.py``), training (``_training.py``:
-seeding, the early-stopping split, callbacks, batches) and ``device="auto"``
-(``_device.py``); ``_params.py`` holds the shared parameters' constraints and docs.
+seeding, the early-stopping split, callbacks, batches), ``device="auto"``
+(``_device.py``) and scikit-learn's repr, ``get_params``/``set_params`` and the
+network knobs (``_sklearn_params.py``); ``_params.py`` holds the shared parameters'
+constraints and docs.
 A concrete estimator is ``class XClassifier(_EmotionNetMixin, NeuralNetClassifier)``
 whose ``__init__`` lists every parameter (scikit-learn reads the signature) and only
 stores them. Its hooks are ``_validate_input`` (how X is checked) and
@@ -69,6 +71,8 @@ class _EmotionNetMixin(
       training data; the default is ``input_dim`` (``n_features_in_``) and
       ``output_dim`` (number of classes).
     - ``_parameter_constraints``: extend with ``{**_EmotionNetMixin._parameter_constraints, ...}``.
+    - ``_module_params``: the module arguments that are also ``__init__`` arguments
+      (with the module's defaults), forwarded to the module at initialization.
     """
 
     _parameter_constraints: dict = NET_PARAMETER_CONSTRAINTS

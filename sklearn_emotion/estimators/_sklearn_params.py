@@ -178,7 +178,9 @@ class _SklearnParamsMixin:
             inspect.signature(factory)
         except (TypeError, ValueError):
             return  # None, or cannot be inspected: the component decides at fit
-        if not accepted_kwargs(factory, [name]):
+        # multi-label targets train the default CrossEntropyLoss as BCEWithLogitsLoss
+        also = torch.nn.BCEWithLogitsLoss if factory is torch.nn.CrossEntropyLoss else None
+        if not accepted_kwargs(factory, [name]) and not (also and accepted_kwargs(also, [name])):
             what = getattr(factory, "__name__", repr(factory))
             raise self._invalid(key, f" {what} takes no argument {name!r}.")
 
