@@ -241,3 +241,23 @@ def test_no_reference_outside_the_repository(path):
     text = path.read_text()
     assert "DESIGN.md" not in text
     assert not re.search(r"\.\./shared|/shared/|/work/", text), path.name
+
+
+def test_the_architecture_names_modules_and_classes_that_exist():
+    """The map follows the code: every file, folder and class it names is there."""
+    import sklearn_emotion
+    from sklearn_emotion import nn, plugin_api
+
+    package = ROOT / "sklearn_emotion"
+    names = set(re.findall(r"`([^`\s]+)`", (ROOT / "docs" / "architecture.md").read_text()))
+    files = {name for name in names if re.fullmatch(r"[\w./]+(\.py|\.md|/)", name)}
+    assert len(files) > 30
+    for name in sorted(files):
+        if "/" in name.rstrip("/"):
+            assert (ROOT / name).exists() or (package / name).exists(), name
+        else:
+            assert (ROOT / name).exists() or any(package.rglob(name.rstrip("/"))), name
+    classes = {name for name in names if re.fullmatch(r"[A-Z][a-z]\w+", name)} - {"Bunch"}
+    assert len(classes) > 10
+    for name in sorted(classes):
+        assert any(hasattr(module, name) for module in (sklearn_emotion, plugin_api, nn)), name
