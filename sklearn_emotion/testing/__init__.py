@@ -15,7 +15,10 @@ name; it checks everything ``plugins/README.md`` asks of a plugin and raises one
   paths), the text-aware checks of :func:`check_text_estimator`.
 
 :func:`check_text_estimator` runs the text-aware checks on one estimator, for classes
-that are not (yet) registered by a package.
+that are not (yet) registered by a package. :func:`text_estimator_checks` yields the
+text-aware common-check suite (scikit-learn's common checks on raw texts and dicts of
+modalities) as ``(name, check)`` pairs for ``pytest.mark.parametrize``;
+:func:`run_text_estimator_checks` runs it.
 
 Examples
 --------
@@ -30,5 +33,7 @@ True
 from ._data import sample_texts
 from ._estimator import CheckResult, check_text_estimator
 from ._plugin import check_plugin
+from ._suite import SkipCheck, check_names, run_text_estimator_checks, text_estimator_checks
 
-__all__ = ["CheckResult", "check_plugin", "check_text_estimator", "sample_texts"]
+__all__ = ["CheckResult", "SkipCheck", "check_names", "check_plugin", "check_text_estimator",
+           "run_text_estimator_checks", "sample_texts", "text_estimator_checks"]
