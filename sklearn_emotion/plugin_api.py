@@ -36,8 +36,9 @@ Exceptions
     scikit-learn's :class:`NotFittedError`.
 Testing
     :func:`check_plugin`, :func:`check_text_estimator`, :func:`sample_texts`,
-    :class:`CheckResult` (imported on first use, so that loading a plugin does not
-    import the test tools).
+    :class:`CheckResult`, and the common-check suite :func:`text_estimator_checks`,
+    :func:`run_text_estimator_checks`, :func:`check_names`, :class:`SkipCheck`
+    (imported on first use, so that loading a plugin does not import the test tools).
 
 Examples
 --------
@@ -133,12 +134,17 @@ __all__ = [  # noqa: F822 (the testing names come from __getattr__ below)
     "UntrustedTypesError",
     # testing (imported on first use)
     "CheckResult",
+    "SkipCheck",
+    "check_names",
     "check_plugin",
     "check_text_estimator",
+    "run_text_estimator_checks",
     "sample_texts",
+    "text_estimator_checks",
 ]
 
-_TESTING = {"CheckResult", "check_plugin", "check_text_estimator", "sample_texts"}
+_TESTING = {"CheckResult", "SkipCheck", "check_names", "check_plugin", "check_text_estimator",
+            "run_text_estimator_checks", "sample_texts", "text_estimator_checks"}
 
 
 def __getattr__(name: str):

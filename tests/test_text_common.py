@@ -163,6 +163,10 @@ EXPECTED_FAILURES: dict[tuple[str, str], str] = {
         "structural: the TF-IDF vocabulary and idf are fitted on the rows, whatever their "
         "weight (scikit-learn's TfidfVectorizer takes no sample_weight), so duplicated or "
         "dropped rows change the features themselves"),
+    ("TransformerClassifier", "check_sample_weight_equivalence"): (
+        "structural: the pretrained encoder keeps the dropout of its own configuration "
+        "(0.1 in MiniLM; documented under dropout), and its random masks depend on the "
+        "number of rows, so probabilities differ by ~3e-3 after one epoch"),
     ("MFCCVectorizer", "check_n_features_in"): (
         "plugins/audio-mfcc: fit on a one-column DataFrame does not record "
         "feature_names_in_"),

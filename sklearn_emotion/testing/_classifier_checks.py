@@ -105,7 +105,11 @@ def check_unseen_labels_in_score(estimator, X, y):
     est = clone(estimator).fit(X, y)
     truth = y.astype(object)
     truth[::4] = "a label never seen in fit"
-    score = est.score(X, truth)
+    try:
+        score = est.score(X, truth)
+    except Exception as exc:
+        raise AssertionError(f"score raised {type(exc).__name__} on labels not seen in fit: "
+                             f"{exc}; they must simply count as wrong") from exc
     expected = float(np.mean(np.asarray(est.predict(X), dtype=object) == truth))
     if not np.isfinite(score) or abs(score - expected) > 1e-12:
         raise AssertionError(f"score with unseen labels is {score}, expected the accuracy "

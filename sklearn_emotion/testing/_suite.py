@@ -96,11 +96,16 @@ def text_estimator_checks(estimator, X=None, y=None) -> Iterator[tuple[str, Call
     --------
     >>> from sklearn_emotion.text import TextCleaner
     >>> from sklearn_emotion.testing import SkipCheck, text_estimator_checks
+    >>> skipped = []
     >>> for name, check in text_estimator_checks(TextCleaner()):
     ...     try:
-    ...         check()
-    ...     except SkipCheck:
-    ...         pass
+    ...         detail = check()
+    ...     except SkipCheck as reason:
+    ...         skipped.append(f"{name}: {reason}")
+    >>> for line in skipped:
+    ...     print(line)
+    check_not_fitted: stateless (requires_fit=False): works without fit
+    check_float_output: transform returns texts
     """
     if X is None:
         X, y = sample_texts(per_class=3)
@@ -114,7 +119,8 @@ def text_estimator_checks(estimator, X=None, y=None) -> Iterator[tuple[str, Call
 def run_text_estimator_checks(estimator, X=None, y=None) -> dict[str, str]:
     """Run every text-aware check; ``{check name: detail or "skipped: reason"}``.
 
-    Raises the first failure's ``AssertionError``, prefixed with the class and check.
+    Raises ``AssertionError`` at the first failure (or error) of a check, its message
+    prefixed with the class and check name.
 
     Examples
     --------
@@ -130,6 +136,7 @@ def run_text_estimator_checks(estimator, X=None, y=None) -> dict[str, str]:
             results[name] = check() or "passed"
         except SkipCheck as skip:
             results[name] = f"skipped: {skip}"
-        except AssertionError as exc:
-            raise AssertionError(f"{type(estimator).__name__}: {name}: {exc}") from exc
+        except Exception as exc:  # an error inside a check is a failure of that check too
+            raise AssertionError(f"{type(estimator).__name__}: {name}: "
+                                 f"{type(exc).__name__}: {exc}") from exc
     return results
