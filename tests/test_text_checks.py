@@ -8,6 +8,7 @@ from conftest import requires_minilm
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from sklearn_emotion.exceptions import PluginCheckError
 from sklearn_emotion.plugin_api import RawTextMixin
 from sklearn_emotion.testing import (
     check_names,
@@ -174,3 +175,13 @@ def test_suite_names_the_broken_check(estimator, check, message):
         checks[check]()
     with pytest.raises(AssertionError, match=f"{type(estimator).__name__}: "):
         run_text_estimator_checks(estimator, X, Y)
+
+
+def test_check_text_estimator_runs_the_suite_on_request():
+    results = check_text_estimator(Prior(), X, Y, common_checks=True)
+    names = {r.check for r in results}
+    assert set(check_names(Prior)) <= names and all(r.passed for r in results)
+    with pytest.raises(PluginCheckError, match="check_sample_weight_equivalence"):
+        check_text_estimator(IgnoresWeights(), X, Y, common_checks=True)
+    assert "check_sample_weight_equivalence" not in {
+        r.check for r in check_text_estimator(IgnoresWeights(), X, Y)}  # off by default

@@ -21,6 +21,7 @@ from sklearn.utils.estimator_checks import check_estimator
 
 from ..exceptions import PluginCheckError
 from ._data import sample_texts
+from ._suite import run_suite_into
 
 __all__ = ["CheckResult", "check_text_estimator"]
 
@@ -269,8 +270,8 @@ def _raise_failures(results: list[CheckResult], who: str, what: str) -> None:
             f"plugins/README.md):\n{lines}")
 
 
-def check_text_estimator(estimator, X=None, y=None, *, raise_on_failure=True
-                         ) -> list[CheckResult]:
+def check_text_estimator(estimator, X=None, y=None, *, raise_on_failure=True,
+                         common_checks=False) -> list[CheckResult]:
     """Run the text-aware checks on one (unfitted) transformer or classifier.
 
     These are the checks :func:`check_plugin` runs on every raw-input vectorizer and
@@ -293,6 +294,10 @@ def check_text_estimator(estimator, X=None, y=None, *, raise_on_failure=True
     raise_on_failure : bool, default=True
         Raise :class:`~sklearn_emotion.exceptions.PluginCheckError` listing every
         failed check; otherwise return the results.
+    common_checks : bool, default=False
+        Also run the whole common-check suite of :func:`text_estimator_checks`
+        (one result per check; one that does not apply passes with
+        ``"skipped: <reason>"`` as its detail).
 
     Returns
     -------
@@ -312,6 +317,8 @@ def check_text_estimator(estimator, X=None, y=None, *, raise_on_failure=True
     checker = _Checker()
     label = type(estimator).__name__
     _check_fitting(checker, label, estimator, X, y)
+    if common_checks:
+        run_suite_into(checker, label, estimator, X, y)
     if raise_on_failure:
         _raise_failures(checker.results, label, "the estimator contract")
     return checker.results

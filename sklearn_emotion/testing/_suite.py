@@ -140,3 +140,15 @@ def run_text_estimator_checks(estimator, X=None, y=None) -> dict[str, str]:
             raise AssertionError(f"{type(estimator).__name__}: {name}: "
                                  f"{type(exc).__name__}: {exc}") from exc
     return results
+
+
+def run_suite_into(checker, label: str, estimator, X, y) -> None:
+    """Add one result per suite check to a ``check_text_estimator`` checker."""
+    for name, check in text_estimator_checks(estimator, X, y):
+        def guarded(check=check):
+            try:
+                return check()
+            except SkipCheck as skip:
+                return f"skipped: {skip}"
+
+        checker.run(label, name, guarded)
