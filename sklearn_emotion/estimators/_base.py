@@ -4,8 +4,9 @@
 contract: parameter and input validation, label encoding (any labels in, the same
 labels out), a refusal of single-class and regression targets with sklearn's
 messages, inferred module sizes and class weights. It is assembled from one mixin per
-concern: the multi-label mode (``_multilabel.py``), training (``_training.py``:
-seeding, the early-stopping split, callbacks, batches), ``device="auto"``
+concern: the target and its label encoding (``_targets.py``), the multi-label mode
+(``_multilabel.py``), sample weights (``_sample_weight.py``), training
+(``_training.py``: seeding, the early-stopping split, callbacks, batches), ``device="auto"``
 (``_device.py``) and scikit-learn's repr, ``get_params``/``set_params`` and the
 network knobs (``_sklearn_params.py``); ``_params.py`` holds the shared parameters'
 constraints and docs.
@@ -19,12 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from scipy import sparse
 from skorch.utils import is_dataset
-from sklearn.preprocessing import LabelEncoder
-from sklearn.utils.class_weight import compute_class_weight
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _num_samples, check_array, column_or_1d, validate_data
+from sklearn.utils.validation import _num_samples, validate_data
 
 from ..text._base import _RawTextMixin
 from ..utils._validation import (
@@ -35,6 +32,7 @@ from ._multilabel import _MultiLabelMixin, is_multi_column
 from ._params import NET_PARAMETER_CONSTRAINTS, accepted_kwargs
 from ._sample_weight import _SampleWeightMixin
 from ._sklearn_params import _SklearnParamsMixin
+from ._targets import _TargetsMixin
 # _valid_accuracy too: model files written before the split name it here
 from ._training import _TrainingMixin, _valid_accuracy  # noqa: F401
 
@@ -54,7 +52,8 @@ _SKORCH_ARGUMENTS = (
 
 
 class _EmotionNetMixin(
-    _MultiLabelMixin, _SampleWeightMixin, _TrainingMixin, _AutoDeviceMixin, _SklearnParamsMixin
+    _TargetsMixin, _MultiLabelMixin, _SampleWeightMixin, _TrainingMixin, _AutoDeviceMixin,
+    _SklearnParamsMixin,
 ):
     """Mixin for ``skorch.NeuralNetClassifier`` subclasses; put it left of the base class.
 
@@ -108,25 +107,6 @@ class _EmotionNetMixin(
         if not X.flags.writeable:
             X = X.copy()
         return X if only_X else (X, validated[1])
-
-    def _validate_target(self, y):
-        """Validate ``y`` alone (for subclasses that check X themselves).
-
-        1-D labels and column vectors give a 1-D array (the latter with sklearn's
-        ``DataConversionWarning``); a 2-D target with several columns stays 2-D.
-        """
-        # sklearn's validate_data(X="no_validation", y=y) would also reset (delete) the
-        # feature_names_in_ that the subclass may just have set from X: check y alone
-        if y is None:
-            raise ValueError(
-                f"This {type(self).__name__} estimator requires y to be passed, but the "
-                "target y is None."
-            )
-        if not is_multi_column(y):
-            y = column_or_1d(y, warn=True)
-        return check_array(
-            y, accept_sparse="csr", ensure_2d=False, dtype=None, input_name="y", estimator=self
-        )
 
     def _inferred_module_params(self) -> dict:
         """Module arguments learnt from the training data (empty before fit)."""
@@ -219,47 +199,6 @@ class _EmotionNetMixin(
                 # skorch's own partial_fit: the training loop, without our validation
                 super().partial_fit(X, y, _routing_method=routing, **fit_params)
         return self
-
-    def _encode_targets(self, y, *, reset, classes, sample_weight=None):
-        """Check that y is a classification target; map labels to 0..n_classes-1.
-
-        A multi-label indicator matrix is returned as float32 (for BCEWithLogitsLoss).
-        """
-        if sparse.issparse(y):
-            y = y.toarray()
-        check_classification_targets(y)
-        if self._is_multilabel_target(y, reset=reset):
-            return self._encode_multilabel(
-                np.asarray(y), reset=reset, classes=classes, sample_weight=sample_weight
-            )
-        name = type(self).__name__
-        if reset:
-            self.multilabel_ = False
-            labels = classes if classes is not None else self.classes
-            encoder = LabelEncoder().fit(y if labels is None else np.asarray(labels))
-            if len(encoder.classes_) < 2:
-                label = encoder.classes_[0]
-                label = label.item() if isinstance(label, np.generic) else label
-                raise ValueError(
-                    f"{name} needs samples of at least 2 classes in the data, but the data "
-                    f"contains only one class: {label!r}."
-                )
-            self.label_encoder_ = encoder
-            self.class_weight_ = (
-                None
-                if self.class_weight is None
-                else compute_class_weight(
-                    self.class_weight, classes=encoder.classes_, y=y, sample_weight=sample_weight
-                )
-            )
-        unseen = np.setdiff1d(np.unique(y), self.classes_)
-        if unseen.size:
-            raise ValueError(
-                f"{name}: y contains labels {unseen.tolist()} that are not among the known "
-                f"classes {self.classes_.tolist()}. Pass every label through 'classes' "
-                "or refit from scratch with fit."
-            )
-        return self.label_encoder_.transform(y).astype(np.int64)
 
     # ------------------------------------------------------------ skorch hooks
     def initialize_module(self):

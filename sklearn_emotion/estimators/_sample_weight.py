@@ -2,22 +2,29 @@
 
 ``fit(X, y, sample_weight=w)`` wraps the training data set so that every sample is
 ``(WeightedInputs(inputs=x, sample_weight=w), y)``; the internal validation split
-takes subsets of that data set, so the held-out samples keep their weights too. The
-``DataLoader`` collates a batch of them into one ``WeightedInputs`` (a ``dict``
-subclass, which torch's ``default_collate`` keeps), ``infer`` hands only the inputs to
-the module (``forward`` never sees the weights), and ``get_loss`` turns the
-criterion's per-sample losses into their weighted mean. Without ``sample_weight``
-nothing is wrapped and the loss is the criterion's own (unchanged).
+takes subsets of that data set, so the held-out samples keep their weights too. A
+batch arrives as one ``WeightedInputs`` (a ``dict`` subclass, which torch's
+``default_collate`` keeps), ``infer`` hands only the inputs to the module (``forward``
+never sees the weights), and ``get_loss`` turns the criterion's per-sample losses into
+their weighted mean. Without ``sample_weight`` nothing is wrapped and the loss is the
+criterion's own (unchanged).
+
+The estimators' own ``DataLoader`` s fetch a batch at once (``__getitems__``) and
+collate it with :class:`WeightedCollate`: the samples as without weights, the weights
+as one slice, so that weighting costs only a few per cent of the training time. Any
+other loader gets the weighted samples one by one, which any ``collate_fn`` that keeps
+dicts (the default one does) turns into the same batch.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 
 import numpy as np
 import torch
 from skorch.utils import to_tensor
-from torch.utils.data import Dataset
+from torch.utils.data import Dataset, Subset, default_collate
 
 __all__: list[str] = []  # private: a mixin of the estimators' base
 
@@ -44,6 +51,51 @@ class WeightedDataset(Dataset):
         Xi, yi = self.dataset[i]
         return WeightedInputs(inputs=Xi, sample_weight=self.sample_weight[i]), yi
 
+    def __getitems__(self, indices):
+        # the DataLoader's batched fetch (torch.utils.data.Subset passes it on)
+        return WeightedSamples([self.dataset[i] for i in indices], self.sample_weight[indices])
+
+
+class WeightedSamples(Sequence):
+    """The samples of one batch: seen one by one, each carries its weight; a
+    :class:`WeightedCollate` reads the plain samples and the weights directly."""
+
+    def __init__(self, samples, sample_weight):
+        self.samples = samples
+        self.sample_weight = sample_weight
+
+    def __len__(self):
+        return len(self.samples)
+
+    def __getitem__(self, i):
+        Xi, yi = self.samples[i]
+        return WeightedInputs(inputs=Xi, sample_weight=self.sample_weight[i]), yi
+
+
+class WeightedCollate:
+    """A ``collate_fn`` for weighted batches around the loader's own ``collate_fn``."""
+
+    def __init__(self, collate_fn=None):
+        self.collate_fn = collate_fn or default_collate
+
+    def __call__(self, batch):
+        if not isinstance(batch, WeightedSamples):
+            return self.collate_fn(batch)
+        Xb, yb = self.collate_fn(batch.samples)
+        return WeightedInputs(inputs=Xb, sample_weight=torch.from_numpy(batch.sample_weight)), yb
+
+
+def is_weighted(dataset) -> bool:
+    """Whether ``dataset`` (or the data set a ``Subset`` takes from) carries weights."""
+    while isinstance(dataset, Subset):
+        dataset = dataset.dataset
+    return isinstance(dataset, WeightedDataset)
+
+
+def weighted_collate(dataset, collate_fn=None):
+    """``collate_fn`` for a loader over ``dataset``: wrapped if the samples are weighted."""
+    return WeightedCollate(collate_fn) if is_weighted(dataset) else collate_fn
+
 
 def split_weights(Xi):
     """``(inputs, weights)`` of a batch; ``weights`` is None for an unweighted batch."""
@@ -52,20 +104,15 @@ def split_weights(Xi):
     return Xi, None
 
 
-@contextlib.contextmanager
-def _per_sample(criterion, owner):
-    """Make ``criterion`` return one loss per sample (``reduction="none"``) for a while."""
+def _reduction(criterion, owner):
+    """The criterion's ``reduction`` (which ``get_loss`` sets to "none" for a while)."""
     reduction = getattr(criterion, "reduction", None)
     if reduction is None:
         raise ValueError(
             f"{owner}: sample_weight needs a criterion with torch's 'reduction' "
             f"argument (such as torch.nn.CrossEntropyLoss); got {criterion!r}."
         )
-    criterion.reduction = "none"
-    try:
-        yield
-    finally:
-        criterion.reduction = reduction
+    return reduction
 
 
 class _SampleWeightMixin:
@@ -101,11 +148,16 @@ class _SampleWeightMixin:
         inputs, weights = split_weights(X)
         if weights is None:
             return super().get_loss(y_pred, y_true, X=X, training=training)
-        with _per_sample(self.criterion_, type(self).__name__):
+        criterion = self.criterion_
+        reduction = _reduction(criterion, type(self).__name__)
+        criterion.reduction = "none"  # one loss per sample, for this call only
+        try:
             losses = super().get_loss(y_pred, y_true, X=inputs, training=training)
+        finally:
+            criterion.reduction = reduction
         if losses.ndim > 1:  # multi-label: (n_samples, n_labels)
             losses = losses.flatten(1).mean(dim=1)
-        weights = to_tensor(weights, device=losses.device).to(losses.dtype)
+        weights = torch.as_tensor(weights, dtype=losses.dtype, device=losses.device)
         total = weights
         class_weight = getattr(self.criterion_, "weight", None)
         if class_weight is not None and losses.ndim == 1:
@@ -113,4 +165,4 @@ class _SampleWeightMixin:
             if y_true.ndim == 1 and not torch.is_floating_point(y_true):
                 total = weights * class_weight.to(losses.dtype)[y_true]
         # a batch of zero weights only (possible in a validation batch) adds nothing
-        return (weights * losses).sum() / total.sum().clamp_min(torch.finfo(losses.dtype).tiny)
+        return torch.dot(weights, losses) / total.sum().clamp_min(torch.finfo(losses.dtype).tiny)

@@ -17,6 +17,7 @@ from torch.utils.data import DataLoader
 from ..exceptions import EmotionWarning
 from ..utils._progress import show_progress
 from ._params import is_auto, is_on
+from ._sample_weight import is_weighted, weighted_collate
 from .callbacks import ValidationEarlyStopping
 
 __all__: list[str] = []  # private: a mixin of the estimators' base
@@ -154,15 +155,21 @@ class _TrainingMixin:
 
     def get_iterator(self, dataset, training=False):
         # Shuffle the training batches by default (skorch's DataLoader default is
-        # shuffle=False); iterator_train__shuffle=False turns it off.
-        if not training or self.iterator_train is not DataLoader:
+        # shuffle=False); iterator_train__shuffle=False turns it off. Weighted samples
+        # (fit with sample_weight) are collated a batch at a time.
+        prefix = "iterator_train" if training else "iterator_valid"
+        weighted = is_weighted(dataset)
+        if getattr(self, prefix) is not DataLoader or not (training or weighted):
             return super().get_iterator(dataset, training=training)
-        kwargs = self.get_params_for("iterator_train")
-        kwargs.setdefault("shuffle", True)
+        kwargs = self.get_params_for(prefix)
+        if training:
+            kwargs.setdefault("shuffle", True)
         kwargs.setdefault("batch_size", self.batch_size)
         if kwargs["batch_size"] == -1:
             kwargs["batch_size"] = len(dataset)
-        return self.iterator_train(dataset, **kwargs)
+        if weighted:
+            kwargs["collate_fn"] = weighted_collate(dataset, kwargs.get("collate_fn"))
+        return DataLoader(dataset, **kwargs)
 
     def fit_loop(self, X, y=None, epochs=None, **fit_params):
         # ResumeTraining restored a checkpoint: train only the epochs that remain

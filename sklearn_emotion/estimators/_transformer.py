@@ -22,7 +22,7 @@ from ..utils._validation import Interval, StrOptions, as_input_errors, warn_trun
 from ..utils._hf import load_encoder, transformer_folder
 from ._base import _EmotionNetMixin
 from ._params import compose_docs, module_constraints
-from ._sample_weight import WeightedInputs, split_weights
+from ._sample_weight import WeightedInputs, split_weights, weighted_collate
 # _warmup_schedule too: model files written before the split name both here
 from ._warmup import _WarmupLRScheduler, _warmup_schedule  # noqa: F401
 
@@ -352,6 +352,7 @@ class TransformerClassifier(_RawTextMixin, _EmotionNetMixin, NeuralNetClassifier
             return super().get_iterator(dataset, training=training)
         kwargs = self.get_params_for(prefix)
         kwargs.setdefault("collate_fn", _TextCollator(self.tokenizer_, self.max_length))
+        kwargs["collate_fn"] = weighted_collate(dataset, kwargs["collate_fn"])
         kwargs.setdefault("batch_size", self.batch_size)
         if training:
             kwargs.setdefault("shuffle", True)
