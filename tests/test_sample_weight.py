@@ -140,9 +140,10 @@ def _lstm_data(X):
 
 
 @pytest.mark.parametrize("name", ["FeedForward", "LSTM", "Fusion"])
-def test_zero_weights_match_dropping_those_rows(data, name):
+@pytest.mark.parametrize("kind", ["zero weights drop rows", "integer weights repeat rows"])
+def test_weights_match_dropping_or_repeating_rows(data, name, kind):
     X, y, weights = data
-    keep = weights > 0
+    keep = weights if kind == "integer weights repeat rows" else (weights > 0).astype(int)
     if name == "FeedForward":
         clf, Xs = FeedForwardClassifier(LinearNet, lr=0.05, max_epochs=20, **EXACT), X
     elif name == "LSTM":
@@ -153,8 +154,9 @@ def test_zero_weights_match_dropping_those_rows(data, name):
         Xs = {"text": X[:, :4], "audio": 3 * X[:, 4:] + 1}
     take = (lambda Z, rows: {k: v[rows] for k, v in Z.items()}) if name == "Fusion" else (
         lambda Z, rows: Z[rows])
+    rows = np.repeat(np.arange(len(y)), keep)
     weighted = clone(clf).fit(Xs, y, sample_weight=keep.astype(float))
-    dropped = clone(clf).fit(take(Xs, keep), y[keep])
+    dropped = clone(clf).fit(take(Xs, rows), y[rows])
     _assert_same_model(weighted, dropped, Xs)
     _assert_different_model(weighted, clone(clf).fit(Xs, y), Xs)
 

@@ -86,7 +86,18 @@ _SKORCH_FAILED_CHECKS: dict[str, str] = {
 }
 
 # Checks that one estimator class cannot pass, each with the reason.
-_EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {}
+_SAMPLE_WEIGHT_TOLERANCE = {
+    "check_sample_weight_equivalence_on_dense_data": (
+        "float32 training: with one full batch and no dropout, weighted and repeated fits "
+        "agree to about 1e-6, short of the check's rtol=1e-7 (mini-batches, dropout and "
+        "the early-stopping split add training noise); tests/test_sample_weight.py checks "
+        "the equivalence at 1e-5"
+    ),
+}
+_EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {
+    name: dict(_SAMPLE_WEIGHT_TOLERANCE)
+    for name in ("FeedForwardClassifier", "LSTMClassifier", "FusionClassifier")
+}
 
 # sklearn's own all_estimators filters classes by their mixins (tags need instances)
 _TYPE_MIXINS: dict[str, type] = {
