@@ -18,9 +18,13 @@ from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.utils.metaestimators import _BaseComposition
 from sklearn.utils.validation import check_is_fitted
 
-from .exceptions import EmotionWarning, InvalidInputError
+from .exceptions import EmotionWarning, InvalidInputError, InvalidInputTypeError
 
 __all__ = ["ModalityUnion"]
+
+
+_EXPECTED = ("X as a DataFrame, a dict of columns (e.g. {'text': texts, 'audio': clips}) or "
+             "a list of records (dicts)")
 
 
 def _column_names(X) -> list:
@@ -65,11 +69,23 @@ def _select(X, column, owner: str):
                 f"{owner}: the records {missing[:5]} of X have no {column!r} field."
             )
     else:
-        raise TypeError(
-            f"{owner} expects X as a DataFrame, a dict of columns or a list of records "
-            f"(dicts); got {type(X).__name__}."
-        )
+        raise InvalidInputTypeError(f"{owner} expects {_EXPECTED}; got {type(X).__name__}.")
     raise KeyError(column)
+
+
+def _check_input(X, owner: str) -> None:
+    """Refuse ``None`` and input without samples, before any column transformer sees it."""
+    if X is None:
+        raise InvalidInputTypeError(f"{owner} expects {_EXPECTED}; got None.")
+    try:
+        empty = _n_samples(X) == 0 and (not isinstance(X, Mapping) or bool(X))
+    except TypeError:  # no length: _select (or a callable column) says what is wrong
+        return
+    if empty:
+        raise InvalidInputError(
+            f"{owner} got X with no samples; at least one is required. Pass a DataFrame "
+            "with rows, a dict of non-empty columns or a non-empty list of records."
+        )
 
 
 class ModalityUnion(_BaseComposition, TransformerMixin, BaseEstimator):
@@ -253,6 +269,7 @@ class ModalityUnion(_BaseComposition, TransformerMixin, BaseEstimator):
         dict of {str: ndarray of shape (n_samples, n_features)}
         """
         entries = self._check_transformers()
+        _check_input(X, type(self).__name__)
         fitted, out = [], {}
         for name, trans, column in entries:
             data = self._data(X, column, name, required=True)
@@ -284,6 +301,7 @@ class ModalityUnion(_BaseComposition, TransformerMixin, BaseEstimator):
             Without the modalities whose column is absent, if ``allow_missing=True``.
         """
         check_is_fitted(self, "transformers_")
+        _check_input(X, type(self).__name__)
         out = {}
         for name, trans, column in self.transformers_:
             data = self._data(X, column, name, required=not self.allow_missing)

@@ -138,27 +138,12 @@ NOT_APPLICABLE: dict[str, dict[str, str]] = {
                         "check_set_output_pandas": _SKLEARN_OWN},
 }
 
-# Real failures, visible as strict xfails until the fix named in the reason lands.
+# Structural failures, each with the reason; anything else must pass.
 EXPECTED_FAILURES: dict[tuple[str, str], str] = {
-    ("ModalityUnion", "check_empty_input"): (
-        "multimodal.py: empty input reaches the column transformers (TfidfVectorizer's "
-        "'empty vocabulary' ValueError); ModalityUnion should refuse it with "
-        "InvalidInputError naming itself"),
-    ("ModalityUnion", "check_none_input"): (
-        "multimodal.py: fit(None) raises a plain TypeError, not InvalidInputTypeError"),
-    ("PerLabelThresholdClassifier", "check_n_features_in"): (
-        "multilabel/_classifier.py (I16-B): fit on a DataFrame does not set "
-        "feature_names_in_"),
-    ("PerLabelThresholdClassifier", "check_none_input"): (
-        "multilabel/_classifier.py (I16-B): fit(None) raises sklearn's TypeError 'Expected "
-        "sequence or array-like', not one of the library's exceptions"),
     ("PerLabelThresholdClassifier", "check_sample_weight_equivalence"): (
         "structural: the internal cross-validation (cv=2) deals duplicated rows into "
         "different folds, so integer weights cannot equal duplicated rows (scikit-learn "
         "expects its own *CV estimators to fail this check too)"),
-    ("TfidfBaselineClassifier", "check_one_class"): (
-        "plugins/tfidf-baseline: one-class y reaches LogisticRegression's ValueError; "
-        "should be an InvalidInputError naming TfidfBaselineClassifier"),
     ("TfidfBaselineClassifier", "check_sample_weight_equivalence"): (
         "structural: the TF-IDF vocabulary and idf are fitted on the rows, whatever their "
         "weight (scikit-learn's TfidfVectorizer takes no sample_weight), so duplicated or "
@@ -167,9 +152,6 @@ EXPECTED_FAILURES: dict[tuple[str, str], str] = {
         "structural: the pretrained encoder keeps the dropout of its own configuration "
         "(0.1 in MiniLM; documented under dropout), and its random masks depend on the "
         "number of rows, so probabilities differ by ~3e-3 after one epoch"),
-    ("MFCCVectorizer", "check_n_features_in"): (
-        "plugins/audio-mfcc: fit on a one-column DataFrame does not record "
-        "feature_names_in_"),
 }
 
 

@@ -16,6 +16,7 @@ from ..exceptions import InvalidInputError
 from ..utils._validation import (
     HasMethods, Interval, StrOptions, as_input_errors, check_sample_weight, validate_params,
 )
+from ._inputs import _check_input, _from_estimator
 from ._targets import _binarize_target, _is_label_lists, _label_scores, _single_label_target
 from ._thresholds import _METRICS, _check_thresholds_param, _tune, apply_thresholds
 from ._tuning import tuning_scores
@@ -99,6 +100,8 @@ default="f1"
         Maps label lists to indicator rows and back (``inverse_transform``).
     n_features_in_ : int
         Number of features seen by the estimator (when it reports it).
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        The estimator's names of the features (a DataFrame's columns), when it has them.
     multilabel_ : bool
         Whether ``y`` was multi-label (False for a binary target).
 
@@ -201,6 +204,7 @@ default="f1"
         """
         validate_params(self)
         name = type(self).__name__
+        _check_input(X, name)
         thresholds = _check_thresholds_param(self.thresholds, name)
         X = indexable(X)[0]  # array-likes that only convert to arrays, for the splits
         single = _single_label_target(y, name)
@@ -259,6 +263,7 @@ default="f1"
 
     def _scores(self, X):
         check_is_fitted(self, "thresholds_")
+        _check_input(X, type(self).__name__)
         return _label_scores(self.estimator_, X, len(self.thresholds_), self.response_method)
 
     def predict(self, X):
@@ -318,6 +323,7 @@ default="f1"
             target: the estimator's ``(n_samples, 2)`` probabilities of ``classes_``.
         """
         check_is_fitted(self, "thresholds_")
+        _check_input(X, type(self).__name__)
         if not getattr(self, "multilabel_", True):
             return self.estimator_.predict_proba(X)
         return _label_scores(self.estimator_, X, len(self.thresholds_), "predict_proba")
@@ -338,20 +344,15 @@ default="f1"
             ``classes_[1]``.
         """
         check_is_fitted(self, "thresholds_")
+        _check_input(X, type(self).__name__)
         if not getattr(self, "multilabel_", True):
             return self.estimator_.decision_function(X)
         return _label_scores(self.estimator_, X, len(self.thresholds_), "decision_function")
 
-    @property
-    def n_features_in_(self):
-        """Number of features seen by the fitted estimator."""
-        try:
-            return self.estimator_.n_features_in_
-        except AttributeError as exc:
-            raise AttributeError(
-                f"{type(self).__name__} has no attribute 'n_features_in_' (not fitted, or "
-                "the estimator does not report it)."
-            ) from exc
+    n_features_in_ = _from_estimator(
+        "n_features_in_", "Number of features seen by the fitted estimator.")
+    feature_names_in_ = _from_estimator(
+        "feature_names_in_", "Names of the features seen by the fitted estimator.")
 
     def score(self, X, y, sample_weight=None):
         """Macro-averaged F1 of ``predict(X)`` against ``y`` (binary target: accuracy).

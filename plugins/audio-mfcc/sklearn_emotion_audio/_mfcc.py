@@ -86,6 +86,8 @@ class MFCCVectorizer(TransformerMixin, BaseEstimator):
     ----------
     n_features_in_ : int
         Always 1 (one column of clips).
+    feature_names_in_ : ndarray of shape (1,)
+        The column name, when ``X`` was a one-column DataFrame.
     n_frame_features_ : int
         Features per frame.
     n_features_out_ : int
@@ -268,6 +270,11 @@ class MFCCVectorizer(TransformerMixin, BaseEstimator):
         features, stats = self._check_params()
         self._check_clips(X)
         self.n_features_in_ = 1
+        columns = list(getattr(X, "columns", []))  # a DataFrame's, as sklearn records them
+        if len(columns) == 1 and isinstance(columns[0], str):
+            self.feature_names_in_ = np.asarray(columns, dtype=object)
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
         self._frame_names_ = self._frame_names(features)
         self.n_frame_features_ = len(self._frame_names_)
         self.n_features_out_ = self.n_frame_features_ * (

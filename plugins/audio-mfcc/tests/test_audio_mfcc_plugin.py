@@ -27,3 +27,15 @@ def test_metadata():
     info = registry.plugin_metadata("vectorizers", "MFCCVectorizer")
     assert (info["package"], info["licence"]) == ("sklearn-emotion-audio-mfcc", "Apache-2.0")
     assert "librosa" in info["description"]
+
+
+def test_a_one_column_dataframe_names_its_column():
+    """As sklearn's transformers: feature_names_in_ from a DataFrame, none from a list."""
+    import pandas as pd
+
+    from sklearn_emotion_audio import MFCCVectorizer
+
+    paths = ["a.wav", "b.wav"]  # fit only checks the clips' types; nothing is decoded
+    vec = MFCCVectorizer().fit(pd.DataFrame({"audio": paths}))
+    assert vec.n_features_in_ == 1 and vec.feature_names_in_.tolist() == ["audio"]
+    assert not hasattr(vec.fit(paths), "feature_names_in_")  # a refit forgets it

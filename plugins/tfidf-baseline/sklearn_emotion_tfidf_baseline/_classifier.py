@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from numbers import Integral, Real
 
+import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.multiclass import unique_labels
+from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
 
-from sklearn_emotion.plugin_api import Interval, RawTextMixin, StrOptions, validate_params
+from sklearn_emotion.plugin_api import (
+    Interval,
+    InvalidInputError,
+    RawTextMixin,
+    StrOptions,
+    validate_params,
+)
 
 __all__ = ["TfidfBaselineClassifier"]
 
@@ -116,6 +124,7 @@ class TfidfBaselineClassifier(RawTextMixin, ClassifierMixin, BaseEstimator):
         """
         validate_params(self)
         texts = self._validate_texts(X, reset=True)
+        y = self._check_target(texts, y)
         features = self._features()
         # the two steps are fitted one by one (not Pipeline.fit(classify__sample_weight=))
         # so that this also works with scikit-learn's metadata routing switched on
@@ -125,6 +134,28 @@ class TfidfBaselineClassifier(RawTextMixin, ClassifierMixin, BaseEstimator):
         self.pipeline_ = Pipeline([("tfidf", features), ("classify", classify)])
         self.classes_ = self.pipeline_.classes_
         return self
+
+    def _check_target(self, texts, y):
+        """``y`` as 1-D labels; a bad one refused in the library's words, not the solver's."""
+        name = type(self).__name__
+        advice = "y must hold one class label (a str, an int or a bool) per text."
+        if y is None:  # scikit-learn's wording (check_requires_y_none)
+            raise InvalidInputError(f"This {name} estimator requires y to be passed, but the "
+                                    f"target y is None. {advice}")
+        try:
+            y = column_or_1d(y, warn=True)  # as LogisticRegression reads it
+            check_consistent_length(texts, y)
+            classes = unique_labels(y)
+        except (TypeError, ValueError) as exc:  # 2-D, continuous or mixed-type labels
+            raise InvalidInputError(f"{name}: {str(exc).rstrip('.')}. {advice}") from exc
+        if len(classes) < 2:
+            label = classes[0].item() if isinstance(classes[0], np.generic) else classes[0]
+            # the wording of scikit-learn's classifiers (check_classifiers_one_label)
+            raise InvalidInputError(
+                f"{name} needs samples of at least 2 classes in the data, but the data "
+                f"contains only one class: {label!r}. Give it texts of several labels."
+            )
+        return y
 
     def _texts(self, X):
         check_is_fitted(self, "pipeline_")

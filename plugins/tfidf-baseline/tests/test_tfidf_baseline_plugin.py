@@ -49,3 +49,34 @@ def test_registered_as_an_estimator_with_metadata():
 def test_bad_parameters_are_named():
     with pytest.raises(ValueError, match="'C' parameter of TfidfBaselineClassifier"):
         TfidfBaselineClassifier(C=0).fit(["a", "b"], [0, 1])
+
+
+def test_one_class_is_refused_as_scikit_learn_expects():
+    """The library's error, and a ValueError mentioning classes (check_classifiers_one_label)."""
+    from sklearn_emotion.plugin_api import InvalidInputError
+
+    X, y = sample_texts(per_class=2)
+    with pytest.raises(InvalidInputError, match=r"TfidfBaselineClassifier needs samples of "
+                       r"at least 2 classes.*only one class: 'joy'") as caught:
+        TfidfBaselineClassifier(min_df=1).fit(X, ["joy"] * len(X))
+    assert isinstance(caught.value, ValueError)
+
+
+@pytest.mark.parametrize("y, match", [
+    (None, "requires y to be passed"),
+    ([0.5, 1.5], "Unknown label type"),
+    ([0, 1, 0], "inconsistent numbers of samples"),
+])
+def test_bad_targets_get_the_library_error(y, match):
+    from sklearn_emotion.plugin_api import InvalidInputError
+
+    texts = ["what a happy day", "such a sad night"]
+    with pytest.raises(InvalidInputError, match=match):
+        TfidfBaselineClassifier(min_df=1).fit(texts, y)
+
+
+def test_a_column_vector_target_still_fits():
+    X, y = sample_texts(per_class=3)
+    with pytest.warns(Warning, match="column-vector y"):
+        clf = TfidfBaselineClassifier(min_df=1).fit(X, np.asarray(y).reshape(-1, 1))
+    assert set(clf.classes_) == set(y)
