@@ -345,3 +345,21 @@ def test_per_label_threshold_classifier_passes_weights_to_every_fit():
     _FIT_WEIGHTS.clear()
     clf.fit(X, Y)  # without weights the estimator is called as before
     assert _FIT_WEIGHTS == [None] * 4
+
+
+def test_callbacks_see_the_unweighted_data(data):
+    """skorch's uncached scoring reads X and y of the (weighted) validation split."""
+    from skorch.callbacks import EpochScoring
+
+    X, y, weights = data
+    X, y, weights = np.tile(X, (3, 1)), np.tile(y, 3), np.tile(weights, 3)
+    seen = []
+
+    def n_valid(net, X_valid, y_valid):
+        seen.append((len(X_valid), len(y_valid)))
+        return 0.0
+
+    scoring = EpochScoring(n_valid, name="n_valid", use_caching=False)
+    clf = FeedForwardClassifier(max_epochs=2, random_state=0, callbacks=[("n", scoring)])
+    clf.fit(X, y, sample_weight=weights)
+    assert seen == [(18, 18)] * 2  # validation_fraction=0.1 of 180 rows

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import torch
+from skorch.dataset import Dataset as SkorchDataset
 from skorch.utils import to_tensor
 from torch.utils.data import Dataset, Subset, default_collate
 
@@ -54,6 +55,29 @@ class WeightedDataset(Dataset):
     def __getitems__(self, indices):
         # the DataLoader's batched fetch (torch.utils.data.Subset passes it on)
         return WeightedSamples([self.dataset[i] for i in indices], self.sample_weight[indices])
+
+
+class _WeightedSkorchDataset(WeightedDataset, SkorchDataset):
+    """A weighted skorch ``Dataset``: skorch's helpers (e.g. uncached ``EpochScoring``)
+    still read its unweighted ``X`` and ``y``."""
+
+    def __init__(self, dataset, sample_weight):  # (skorch's __init__ would copy the data)
+        WeightedDataset.__init__(self, dataset, sample_weight)
+
+    @property
+    def X(self):
+        return self.dataset.X
+
+    @property
+    def y(self):
+        return self.dataset.y
+
+
+def with_weights(dataset, sample_weight):
+    """``dataset`` with a weight per sample (a skorch ``Dataset`` stays one)."""
+    if isinstance(dataset, SkorchDataset):
+        return _WeightedSkorchDataset(dataset, sample_weight)
+    return WeightedDataset(dataset, sample_weight)
 
 
 class WeightedSamples(Sequence):
@@ -121,7 +145,7 @@ class _SampleWeightMixin:
     def _weighted_dataset(self, dataset):
         """The training data set with this fit's sample weights (if any) attached."""
         weights = getattr(self, "_fit_sample_weight_", None)
-        return dataset if weights is None else WeightedDataset(dataset, weights)
+        return dataset if weights is None else with_weights(dataset, weights)
 
     @contextlib.contextmanager
     def _fit_weights(self, sample_weight):
