@@ -76,6 +76,7 @@ from .registry import API_GROUP, PLUGIN_API_VERSION, SAFE_TYPES_GROUP, resolve
 from .text._base import RawTextMixin
 from .text._tokenize import tokenize
 from .utils._hf import load_encoder, transformer_folder
+from .utils._targets import check_several_classes
 from .utils._validation import (
     HasMethods,
     Interval,
@@ -104,6 +105,8 @@ __all__ = [  # noqa: F822 (the testing names come from __getattr__ below)
     "StrOptions",
     "validate_params",
     "warn_truncated",
+    # classification targets
+    "check_several_classes",
     # pretrained resources
     "PretrainedVectorizer",
     "load_encoder",

@@ -16,6 +16,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d
 
+from ..utils._targets import check_several_classes
 from ._multilabel import is_multi_column
 
 __all__: list[str] = []  # private: a mixin of the estimators' base
@@ -60,13 +61,7 @@ class _TargetsMixin:
             self.multilabel_ = False
             labels = classes if classes is not None else self.classes
             encoder = LabelEncoder().fit(y if labels is None else np.asarray(labels))
-            if len(encoder.classes_) < 2:
-                label = encoder.classes_[0]
-                label = label.item() if isinstance(label, np.generic) else label
-                raise ValueError(
-                    f"{name} needs samples of at least 2 classes in the data, but the data "
-                    f"contains only one class: {label!r}."
-                )
+            check_several_classes(encoder.classes_, name)
             self.label_encoder_ = encoder
             self.class_weight_ = (
                 None

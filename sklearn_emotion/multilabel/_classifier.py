@@ -16,6 +16,7 @@ from ..exceptions import InvalidInputError
 from ..utils._validation import (
     HasMethods, Interval, StrOptions, as_input_errors, check_sample_weight, validate_params,
 )
+from ..utils._targets import check_several_classes
 from ._inputs import _check_input, _from_estimator
 from ._targets import _binarize_target, _is_label_lists, _label_scores, _single_label_target
 from ._thresholds import _METRICS, _check_thresholds_param, _tune, apply_thresholds
@@ -240,12 +241,7 @@ default="f1"
 
     def _fit_binary(self, X, y, classes, thresholds, sample_weight, fit_params):
         """A binary target: one threshold on the score of ``classes[1]``."""
-        if len(classes) < 2:
-            label = classes[0].item() if isinstance(classes[0], np.generic) else classes[0]
-            raise ValueError(
-                f"{type(self).__name__} needs samples of at least 2 classes in the data, "
-                f"but the data contains only one class: {label!r}."
-            )
+        check_several_classes(classes, type(self).__name__)
         check_consistent_length(X, y)
         with as_input_errors():
             sample_weight = check_sample_weight(sample_weight, len(y))
@@ -265,6 +261,14 @@ default="f1"
         check_is_fitted(self, "thresholds_")
         _check_input(X, type(self).__name__)
         return _label_scores(self.estimator_, X, len(self.thresholds_), self.response_method)
+
+    def _delegate(self, X, method: str):
+        """The estimator's ``method`` output: as it is for a binary target, else per label."""
+        check_is_fitted(self, "thresholds_")
+        _check_input(X, type(self).__name__)
+        if not getattr(self, "multilabel_", True):
+            return getattr(self.estimator_, method)(X)
+        return _label_scores(self.estimator_, X, len(self.thresholds_), method)
 
     def predict(self, X):
         """Predicted labels as an indicator matrix (columns follow ``classes_``).
@@ -322,11 +326,7 @@ default="f1"
             Independent per-label probabilities (rows need not sum to 1). Binary
             target: the estimator's ``(n_samples, 2)`` probabilities of ``classes_``.
         """
-        check_is_fitted(self, "thresholds_")
-        _check_input(X, type(self).__name__)
-        if not getattr(self, "multilabel_", True):
-            return self.estimator_.predict_proba(X)
-        return _label_scores(self.estimator_, X, len(self.thresholds_), "predict_proba")
+        return self._delegate(X, "predict_proba")
 
     @available_if(_estimator_has("decision_function"))
     def decision_function(self, X):
@@ -343,11 +343,7 @@ default="f1"
             One column per label; binary target: the estimator's 1-D scores of
             ``classes_[1]``.
         """
-        check_is_fitted(self, "thresholds_")
-        _check_input(X, type(self).__name__)
-        if not getattr(self, "multilabel_", True):
-            return self.estimator_.decision_function(X)
-        return _label_scores(self.estimator_, X, len(self.thresholds_), "decision_function")
+        return self._delegate(X, "decision_function")
 
     n_features_in_ = _from_estimator(
         "n_features_in_", "Number of features seen by the fitted estimator.")

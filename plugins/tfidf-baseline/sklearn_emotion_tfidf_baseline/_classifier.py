@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from numbers import Integral, Real
 
-import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -17,6 +16,7 @@ from sklearn_emotion.plugin_api import (
     InvalidInputError,
     RawTextMixin,
     StrOptions,
+    check_several_classes,
     validate_params,
 )
 
@@ -148,13 +148,7 @@ class TfidfBaselineClassifier(RawTextMixin, ClassifierMixin, BaseEstimator):
             classes = unique_labels(y)
         except (TypeError, ValueError) as exc:  # 2-D, continuous or mixed-type labels
             raise InvalidInputError(f"{name}: {str(exc).rstrip('.')}. {advice}") from exc
-        if len(classes) < 2:
-            label = classes[0].item() if isinstance(classes[0], np.generic) else classes[0]
-            # the wording of scikit-learn's classifiers (check_classifiers_one_label)
-            raise InvalidInputError(
-                f"{name} needs samples of at least 2 classes in the data, but the data "
-                f"contains only one class: {label!r}. Give it texts of several labels."
-            )
+        check_several_classes(classes, name, advice="Give it texts of several labels.")
         return y
 
     def _texts(self, X):
