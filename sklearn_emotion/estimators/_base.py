@@ -23,7 +23,7 @@ import torch
 from skorch.utils import is_dataset
 from sklearn.utils.validation import _num_samples, validate_data
 
-from ..text._base import _RawTextMixin
+from ..text._base import RawTextMixin
 from ..utils._validation import (
     as_input_errors, check_numeric_input, check_sample_weight, validate_params,
 )
@@ -239,7 +239,7 @@ class _EmotionNetMixin(
 
     def _check_numeric_input(self, X):
         # raw-text estimators (TransformerClassifier) check their texts themselves
-        if not isinstance(self, _RawTextMixin):
+        if not isinstance(self, RawTextMixin):
             check_numeric_input(X, name=type(self).__name__)
 
     def check_data(self, X, y):

@@ -17,7 +17,7 @@ from torch.utils.data import DataLoader, default_collate
 
 from .._optional import import_optional
 from ..nn import TransformerNet
-from ..text._base import _RawTextMixin
+from ..text._base import RawTextMixin
 from ..utils._validation import Interval, StrOptions, as_input_errors, warn_truncated
 from ..utils._hf import load_encoder, transformer_folder
 from ._base import _EmotionNetMixin
@@ -67,7 +67,7 @@ class _TextCollator:
 
 
 @compose_docs
-class TransformerClassifier(_RawTextMixin, _EmotionNetMixin, NeuralNetClassifier):
+class TransformerClassifier(RawTextMixin, _EmotionNetMixin, NeuralNetClassifier):
     """Fine-tune a pretrained transformer encoder on raw texts to classify emotions.
 
     Raw texts go in, labels come out: the estimator loads the model's tokenizer and

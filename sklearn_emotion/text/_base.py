@@ -39,6 +39,3 @@ class RawTextMixin:
             elif hasattr(self, "feature_names_in_"):
                 del self.feature_names_in_
         return texts
-
-
-_RawTextMixin = RawTextMixin  # the name the library's estimators import
