@@ -31,6 +31,7 @@ _PUBLIC = {
     "LSTMClassifier": "sklearn_emotion.estimators",
     "TransformerClassifier": "sklearn_emotion.estimators",
     "FusionClassifier": "sklearn_emotion.estimators",
+    "FewShotClassifier": "sklearn_emotion.estimators",
     "ModalityUnion": "sklearn_emotion.multimodal",
     "load_ravdess": "sklearn_emotion.datasets",
     "load_audio_folder": "sklearn_emotion.datasets",

@@ -5,8 +5,15 @@ Each is a ``skorch.NeuralNetClassifier`` subclass with scikit-learn's contract
 """
 
 from ._feedforward import FeedForwardClassifier
+from ._fewshot import FewShotClassifier
 from ._fusion import FusionClassifier
 from ._lstm import LSTMClassifier
 from ._transformer import TransformerClassifier
 
-__all__ = ["FeedForwardClassifier", "FusionClassifier", "LSTMClassifier", "TransformerClassifier"]
+__all__ = [
+    "FeedForwardClassifier",
+    "FewShotClassifier",
+    "FusionClassifier",
+    "LSTMClassifier",
+    "TransformerClassifier",
+]

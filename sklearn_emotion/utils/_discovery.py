@@ -67,6 +67,9 @@ _CHECK_PARAMS["TransformerClassifier"] = {
     "verbose": 0, "progress_bar": False, "random_state": 0,
 }
 
+# Raw text in (only cloning is checked by sklearn); fit fine-tunes MiniLM, so keep it tiny.
+_CHECK_PARAMS["FewShotClassifier"] = {"num_iterations": 1, "random_state": 0}
+
 # Binary targets get one tuned threshold, multi-label ones one per label; sklearn's
 # checks run both (multi_label tag). RidgeClassifier: binary and multi-label, takes
 # sample_weight, and is fast and deterministic.

@@ -1,0 +1,175 @@
+"""Contrastive fine-tuning of a sentence encoder on few labelled texts.
+
+The first stage of :class:`~sklearn_emotion.estimators.FewShotClassifier`, in the
+manner of SetFit: pairs of labelled texts are drawn reproducibly (a pair is positive
+when the two texts share a label, negative otherwise), and the encoder is trained so
+that the cosine similarity of a pair's embeddings approaches 1 or 0
+(sentence-transformers' ``CosineSimilarityLoss``). ``loss="batch_hard"`` trains on
+single texts with sentence-transformers' ``BatchHardTripletLoss`` instead. A plain
+torch loop runs it: AdamW, linear warm-up then linear decay.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+from .._optional import import_optional
+
+__all__ = ["draw_pairs", "fine_tune_encoder"]
+
+
+def draw_pairs(Y, num_iterations: int, rng: np.random.RandomState, max_pairs=None):
+    """Positive and negative pairs of sample indices, ``2 * num_iterations`` per sample.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_samples, n_labels)
+        0/1 indicator matrix (one column per class; one 1 per row for single-label).
+    num_iterations : int
+        Rounds; each round pairs every sample with one positive partner (another
+        sample sharing a label, itself if it has none) and one negative partner (a
+        sample sharing no label; skipped when there is none).
+    rng : numpy.random.RandomState
+        The only source of randomness: the same seed gives the same pairs.
+    max_pairs : int or None
+        Keep at most this many pairs (a random subset, positives and negatives alike).
+
+    Returns
+    -------
+    first, second : ndarray of int
+        The two sample indices of each pair, in training order (shuffled).
+    target : ndarray of float32
+        1.0 for positive pairs, 0.0 for negative ones.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Y = np.eye(2, dtype=int)[[0, 0, 1, 1]]
+    >>> a, b, t = draw_pairs(Y, 1, np.random.RandomState(0))
+    >>> len(t), int(t.sum())
+    (8, 4)
+    """
+    Y = np.asarray(Y) != 0
+    n = len(Y)
+    shares = (Y.astype(np.int64) @ Y.T.astype(np.int64)) > 0
+    firsts, seconds, targets = [], [], []
+    for _ in range(num_iterations):
+        for i in rng.permutation(n):
+            positives = np.flatnonzero(shares[i])
+            others = positives[positives != i]
+            positives = others if len(others) else np.array([i])
+            firsts.append(i)
+            seconds.append(positives[rng.randint(len(positives))])
+            targets.append(1.0)
+            negatives = np.flatnonzero(~shares[i])
+            if len(negatives):
+                firsts.append(i)
+                seconds.append(negatives[rng.randint(len(negatives))])
+                targets.append(0.0)
+    order = rng.permutation(len(targets))
+    if max_pairs is not None:
+        order = order[:max_pairs]
+    return (np.asarray(firsts)[order], np.asarray(seconds)[order],
+            np.asarray(targets, dtype=np.float32)[order])
+
+
+def _features(encoder, texts, device):
+    tokenize = getattr(encoder, "preprocess", None) or encoder.tokenize  # ST >= 6: preprocess
+    features = tokenize(list(texts))
+    return {k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in features.items()}
+
+
+def _schedule(optimizer, n_steps: int, warmup_proportion: float):
+    """Linear warm-up over ``warmup_proportion`` of the steps, then linear decay to 0."""
+    warmup = int(round(warmup_proportion * n_steps))
+
+    def factor(step):
+        if step < warmup:
+            return (step + 1) / (warmup + 1)
+        return max(0.0, (n_steps - step) / max(1, n_steps - warmup))
+
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
+def _batches(n_items: int, batch_size: int, max_epochs: int, rng):
+    """Index batches over ``max_epochs`` passes, each pass in its own shuffled order."""
+    for _ in range(max_epochs):
+        order = rng.permutation(n_items)
+        for start in range(0, n_items, batch_size):
+            yield order[start:start + batch_size]
+
+
+def fine_tune_encoder(encoder, texts, Y, *, sample_weight, loss, num_iterations, max_pairs,
+                      lr, max_epochs, batch_size, warmup_proportion, device, rng, verbose):
+    """Train ``encoder`` (a ``SentenceTransformer``) in place; return the loss per step.
+
+    ``Y`` is a 0/1 indicator matrix; ``sample_weight`` (or None) weights each pair by
+    the mean weight of its two texts (``loss="cosine"``), or the chance of a text to be
+    drawn into a batch (``loss="batch_hard"``). Randomness comes from ``rng`` (pairs,
+    order) and from torch's generator, which the caller seeds.
+    """
+    import_optional("sentence_transformers", feature="FewShotClassifier")
+    try:  # sentence-transformers >= 6 moved the losses
+        from sentence_transformers.sentence_transformer import losses as losses_module
+    except ImportError:
+        from sentence_transformers import losses as losses_module
+    weights = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    if loss == "cosine":
+        first, second, target = draw_pairs(Y, num_iterations, rng, max_pairs)
+        objective = losses_module.CosineSimilarityLoss(
+            encoder, loss_fct=torch.nn.MSELoss(reduction="none"))
+        n_items = len(target)
+    else:  # batch_hard: single texts, as many as the pairs would hold
+        labels = np.asarray(Y).argmax(axis=1)
+        n_items = 2 * len(Y) * num_iterations
+        if max_pairs is not None:
+            n_items = min(n_items, 2 * max_pairs)
+        p = None if weights is None else weights / weights.sum()
+        drawn = rng.choice(len(Y), size=n_items, replace=True, p=p)
+        objective = losses_module.BatchHardTripletLoss(encoder)
+        batch_size = 2 * batch_size if batch_size > 0 else -1  # a pair batch: 2 texts each
+    if batch_size == -1:
+        batch_size = n_items
+    n_steps = max_epochs * math.ceil(n_items / batch_size)
+    optimizer = torch.optim.AdamW(encoder.parameters(), lr=lr)
+    scheduler = _schedule(optimizer, n_steps, warmup_proportion)
+    history = []
+    bar = None
+    if verbose:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=n_steps, desc=f"Contrastive fine-tuning ({loss})", unit="batch")
+    encoder.train()
+    try:
+        for batch in _batches(n_items, batch_size, max_epochs, rng):
+            if loss == "cosine":
+                a = _features(encoder, [texts[i] for i in first[batch]], device)
+                b = _features(encoder, [texts[i] for i in second[batch]], device)
+                per_pair = objective([a, b], torch.as_tensor(target[batch], device=device))
+                if weights is None:
+                    value = per_pair.mean()
+                else:
+                    w = (weights[first[batch]] + weights[second[batch]]) / 2
+                    w = torch.as_tensor(w, dtype=per_pair.dtype, device=device)
+                    value = (per_pair * w).sum() / w.sum().clamp_min(1e-12)
+            else:
+                idx = drawn[batch]
+                feats = _features(encoder, [texts[i] for i in idx], device)
+                value = objective([feats], torch.as_tensor(labels[idx], device=device))
+            optimizer.zero_grad()
+            value.backward()
+            torch.nn.utils.clip_grad_norm_(encoder.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            history.append(float(value.detach()))
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(loss=f"{history[-1]:.4f}")
+    finally:
+        encoder.eval()
+        if bar is not None:
+            bar.close()
+    return history
