@@ -487,7 +487,7 @@ TRAIN = ["train", "--label-column", "emotion"]
                  ["1 rows have no label in column 'emotion' (data rows 2)"], id="empty-label"),
     pytest.param(TRAIN + ["--data", "{data}/train.csv", "--pipeline", "tfidf-logrg"],
                  ["Unknown pipeline 'tfidf-logrg'. Did you mean 'tfidf-logreg'?",
-                  "Built-in pipelines: glove-lstm, minilm-finetune, minilm-mlp,"],
+                  "Built-in pipelines: few-shot, glove-lstm, minilm-finetune, minilm-mlp,"],
                  id="unknown-pipeline"),
     pytest.param(TRAIN + ["--data", "{data}/train.csv", "--pipeline", "{tmp}/typo.toml"],
                  ["Unknown plugin 'TfidfVectoriser' in step 'tfidfvectoriser'",

@@ -189,3 +189,38 @@ def test_fine_tuning_beats_the_frozen_encoder_on_dair_8_shot():
     f1_frozen = f1_score(y_test[test], frozen.predict(list(X_test[test])), average="macro")
     f1_tuned = f1_score(y_test[test], tuned.predict(list(X_test[test])), average="macro")
     assert f1_tuned > f1_frozen + 0.05, (f1_tuned, f1_frozen)
+
+
+# ---------------------------------------------------------------------------- CLI
+def test_cli_shots_draws_n_examples_per_label_reproducibly():
+    from sklearn_emotion.cli._train_data import load_train_test
+    from sklearn_emotion.exceptions import InvalidInputError
+
+    train, test = load_train_test("goemotions", shots=3, random_state=5)
+    labels, counts = np.unique(train.labels, return_counts=True)
+    assert counts.tolist() == [3] * 7 and len(test.texts) == 4968  # single-label test split
+    assert train.description.startswith("3 examples per label of")
+    again, _ = load_train_test("goemotions", shots=3, random_state=5)
+    other, _ = load_train_test("goemotions", shots=3, random_state=6)
+    assert again.texts == train.texts and other.texts != train.texts
+    with pytest.raises(InvalidInputError, match="fewer than 100000 examples of the labels"):
+        load_train_test("goemotions", shots=100000)
+
+
+@pytest.mark.slow
+@requires_minilm
+def test_cli_trains_the_few_shot_pipeline(tmp_path):
+    import json
+
+    from sklearn_emotion.cli import main
+    from sklearn_emotion.model_dir import load_model_dir
+
+    out = tmp_path / "model"
+    assert main(["train", "--data", "goemotions", "--pipeline", "few-shot", "--shots", "2",
+                 "--max-test", "35", "--set", "classify__num_iterations=1", "--out", str(out),
+                 "--quiet"]) == 0
+    card = json.loads((out / "card.json").read_text())
+    assert card["pipeline"]["name"] == "few-shot" and card["data"]["train"]["n_samples"] == 14
+    model, _ = load_model_dir(out)
+    assert type(model.steps[-1][1]).__name__ == "FewShotClassifier"
+    assert model.steps[-1][1].n_pairs_ == 28

@@ -134,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="parallel jobs of the grid search/CV (default: 1)")
     train.add_argument("--max-train", type=_positive_int, default=None, metavar="N",
                        help="train on a stratified sample of N texts (default: all)")
+    train.add_argument("--shots", type=_positive_int, default=None, metavar="N",
+                       help="few-shot: train on N examples of each label, drawn with "
+                            "--random-state (e.g. with --pipeline few-shot; default: all)")
     train.add_argument("--max-test", type=_positive_int, default=None, metavar="N",
                        help="evaluate on a stratified sample of N texts (default: all)")
     train.add_argument("--batch-size", type=_positive_int, default=256, metavar="N",

@@ -92,6 +92,7 @@ def run_train(args: argparse.Namespace) -> int:
         args.data, test_source=args.test_data, test_size=args.test_size,
         text_column=args.text_column, label_column=args.label_column,
         max_train=args.max_train, max_test=args.max_test, random_state=args.random_state,
+        shots=args.shots,
         multilabel=multilabel, label_names=label_names)
     classes = _training_labels(train, test, multilabel)
 

@@ -29,6 +29,7 @@ def load_train_test(
     random_state: int = 0,
     multilabel: bool = False,
     label_names: list[str] | None = None,
+    shots: int | None = None,
 ) -> tuple[LabelledData, LabelledData | None]:
     """The training data and the test data (None with ``test_size=0``) of ``train``.
 
@@ -49,7 +50,15 @@ def load_train_test(
         Read label sets (see :func:`~sklearn_emotion._data_io.parse_label_lists`).
     label_names : list of str, default=None
         With ``multilabel``: names of integer label ids.
+    shots : int, default=None
+        Few-shot training: keep ``shots`` training examples of each label (single
+        labels), drawn with ``random_state`` after the test data is set aside.
     """
+    if shots is not None and multilabel:
+        raise InvalidInputError(
+            "--shots draws N examples of each label, which needs one label per text; "
+            "with --multilabel use --max-train N instead."
+        )
     labels = {"multilabel": multilabel, "label_names": label_names}
     train = load_labelled(source, text_column=text_column, label_column=label_column,
                           split="train", **labels)
@@ -67,12 +76,32 @@ def load_train_test(
         train, test = _split_holdout(train, test_size, random_state)
     if multilabel:
         return _sample_label_sets(train, test, max_train, max_test, random_state)
+    if shots is not None:
+        train = _few_shots(train, shots, random_state)
     X, y = stratified_head(train.texts, train.labels, max_train, random_state)
     train = train._replace(texts=X, labels=y)
     if test is not None:
         X, y = stratified_head(test.texts, test.labels, max_test, random_state)
         test = test._replace(texts=X, labels=y)
     return train, test
+
+
+def _few_shots(data: LabelledData, shots: int, random_state: int) -> LabelledData:
+    """``shots`` examples of each label of ``data``, drawn with ``random_state``."""
+    labels = np.asarray(data.labels, dtype=object)
+    values, counts = np.unique(labels.astype(str), return_counts=True)
+    short = [f"{v} ({c})" for v, c in zip(values, counts) if c < shots]
+    if short:
+        raise InvalidInputError(
+            f"--shots {shots}: the training data has fewer than {shots} examples of the "
+            f"labels {', '.join(short)}. Lower --shots or add examples."
+        )
+    rng = np.random.RandomState(random_state)
+    keep = np.sort(np.concatenate([
+        rng.choice(np.flatnonzero(labels.astype(str) == v), shots, replace=False)
+        for v in values]))
+    return data._replace(texts=[data.texts[i] for i in keep], labels=labels[keep],
+                         description=f"{shots} examples per label of {data.description}")
 
 
 def _held_out(data: LabelledData, train_idx, test_idx, description: str):

@@ -44,6 +44,12 @@ PIPELINES: dict[str, PipelineSpec] = {
         StepSpec("classify", "TransformerClassifier", {"model": "all-MiniLM-L6-v2",
                                                        "warmup_steps": 0.1}),
     ),
+    "few-shot": _spec(
+        "few-shot",
+        "all-MiniLM-L6-v2 fine-tuned contrastively on pairs of the labelled texts, then "
+        "logistic regression (SetFit's recipe; for 8 to 100 texts per label, see --shots)",
+        StepSpec("classify", "FewShotClassifier", {"model": "all-MiniLM-L6-v2"}),
+    ),
     # The multimodal path: X is a table with "text" and "audio" (file path) columns, such as
     # load_ravdess(path).data. Steps nested in parameters are built through the registry too.
     "text-audio-fusion": _spec(
