@@ -16,6 +16,8 @@ from sklearn.utils.validation import check_consistent_length
 from torch.utils.data import DataLoader, default_collate
 
 from .._optional import import_optional
+from ..cache import fingerprint_arrays
+from ..inference._backend import BACKEND_CONSTRAINTS, OnnxBackendMixin
 from ..nn import TransformerNet
 from ..text._base import RawTextMixin
 from ..utils._validation import Interval, StrOptions, as_input_errors, warn_truncated
@@ -67,7 +69,7 @@ class _TextCollator:
 
 
 @compose_docs
-class TransformerClassifier(RawTextMixin, _EmotionNetMixin, NeuralNetClassifier):
+class TransformerClassifier(OnnxBackendMixin, RawTextMixin, _EmotionNetMixin, NeuralNetClassifier):
     """Fine-tune a pretrained transformer encoder on raw texts to classify emotions.
 
     Raw texts go in, labels come out: the estimator loads the model's tokenizer and
@@ -129,6 +131,18 @@ class TransformerClassifier(RawTextMixin, _EmotionNetMixin, NeuralNetClassifier)
         schedule already ends at 0.
     {shared: validation_fraction n_iter_no_change device}
         Fine-tuning on a CPU is slow: about 50 texts per second for MiniLM on two cores.
+    backend : {"torch", "onnx"}, default="torch"
+        What runs ``predict`` and ``predict_proba``: PyTorch, or ONNX Runtime on the
+        CPU. Training always runs in PyTorch; with ``"onnx"``, ``fit`` ends by exporting
+        the fine-tuned network to an ONNX graph (also built lazily at the first
+        prediction after ``set_params(backend="onnx")``; needs
+        ``pip install "sklearn-emotion[onnx]"``). fp32 ONNX probabilities agree with
+        the torch ones within 1e-4 (absolute).
+    quantize : {None, "int8"}, default=None
+        With ``backend="onnx"``: ``"int8"`` quantizes the graph's weights to 8-bit
+        integers per channel (dynamic quantization), faster on a CPU; a few
+        predictions in a hundred may change (``benchmarks/bench_onnx.py`` measures the
+        macro-F1).
     {shared: verbose progress_bar threshold classes kwargs}
         A custom ``iterator_train__collate_fn``/``iterator_valid__collate_fn`` replaces
         the built-in tokenisation.
@@ -148,6 +162,9 @@ class TransformerClassifier(RawTextMixin, _EmotionNetMixin, NeuralNetClassifier)
     {shared: history_}
         The learning rate of every training batch is in
         ``history[:, "batches", :, "event_lr"]``.
+    onnx_model_ : ndarray of uint8
+        With ``backend="onnx"``: the serialized ONNX graph of the fitted network,
+        stored in model files and pickles so that loading does not export again.
 
     See Also
     --------
@@ -201,6 +218,7 @@ class TransformerClassifier(RawTextMixin, _EmotionNetMixin, NeuralNetClassifier)
         "lr_schedule": [StrOptions({"linear", "cosine", "constant"}), None],
         "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
         **module_constraints("dropout", pooling=("mean", "cls", "pooler")),
+        **BACKEND_CONSTRAINTS,
     }
     # forwarded to the module (see _sklearn_params.py)
     _module_params = ("pooling", "dropout")
@@ -217,7 +235,8 @@ class TransformerClassifier(RawTextMixin, _EmotionNetMixin, NeuralNetClassifier)
         max_epochs=3, batch_size=8, warmup_steps=500, lr_schedule="linear",
         max_grad_norm=1.0, train_split="auto", class_weight=None, random_state=None,
         early_stopping=False, validation_fraction=0.1, n_iter_no_change=2, device="auto",
-        verbose=0, progress_bar="auto", threshold=0.5, classes=None, **kwargs,
+        verbose=0, progress_bar="auto", threshold=0.5, classes=None, backend="torch",
+        quantize=None, **kwargs,
     ):
         # (a comprehension: no loop variable may end up in locals())
         kwargs = {**{k: copy.deepcopy(v) for k, v in self._default_kwargs.items()}, **kwargs}
@@ -239,8 +258,15 @@ class TransformerClassifier(RawTextMixin, _EmotionNetMixin, NeuralNetClassifier)
 
     def on_train_begin(self, net, X=None, y=None, **kwargs):
         super().on_train_begin(net, X=X, y=y, **kwargs)
+        self._check_backend()
+        self._forget_onnx_graph()  # the weights are about to change
         if isinstance(X, np.ndarray):
             self._warn_truncated(X)
+
+    def on_train_end(self, net, X=None, y=None, **kwargs):
+        super().on_train_end(net, X=X, y=y, **kwargs)
+        if self.backend == "onnx":
+            self._ensure_onnx_graph()
 
     def _warn_truncated(self, texts):
         """One EmotionWarning that counts the texts longer than ``max_length``."""
@@ -381,7 +407,42 @@ class TransformerClassifier(RawTextMixin, _EmotionNetMixin, NeuralNetClassifier)
         with as_input_errors():
             texts = self._validate_input(X, reset=False)
         order = np.argsort([len(text) for text in texts], kind="stable")
-        proba = super().predict_proba(Dataset(texts[order], None))
+        if self.backend == "onnx":
+            proba = self._predict_proba_onnx(texts[order])
+        else:
+            proba = super().predict_proba(Dataset(texts[order], None))
         in_input_order = np.empty_like(proba)
         in_input_order[order] = proba
         return in_input_order
+
+    # ------------------------------------------------------------ ONNX backend
+    def _predict_proba_onnx(self, texts) -> np.ndarray:
+        """Probabilities of texts (sorted by length) from the ONNX graph, batch by batch."""
+        self._ensure_onnx_graph()
+        nonlinearity = self._get_predict_nonlinearity()
+        batch_size = len(texts) if self.batch_size == -1 else self.batch_size
+        probas = []
+        for start in range(0, len(texts), max(batch_size, 1)):
+            batch = [str(text) for text in texts[start : start + batch_size]]
+            encoded = self.tokenizer_(batch, padding="longest", truncation=True,
+                                      max_length=self.max_length, return_tensors="np")
+            logits = torch.from_numpy(self._run_onnx(dict(encoded)))
+            probas.append(nonlinearity(logits).numpy())
+        n_classes = len(self.classes_)
+        return np.concatenate(probas) if probas else np.empty((0, n_classes), np.float32)
+
+    def _onnx_module(self):
+        from ..inference._modules import example_inputs
+
+        def tokenize(texts):
+            return self.tokenizer_(texts, padding="longest", truncation=True,
+                                   max_length=self.max_length)
+
+        module = copy.deepcopy(self.module_).to("cpu").eval()
+        return module, example_inputs(tokenize)
+
+    def _onnx_fingerprint(self) -> str:
+        return fingerprint_arrays(repr(self.module_), self.module_.state_dict())
+
+    def _onnx_options(self) -> dict:
+        return {}

@@ -51,6 +51,10 @@ class PretrainedVectorizer(
         A hash of the loaded resource (see :func:`~sklearn_emotion.cache.fingerprint_arrays`),
         used when the resource has no local file to hash; the default hashes the
         ``_resource_attributes``.
+    ``_check_params(self)`` and ``_after_load(self)`` (optional)
+        Called by ``fit`` after the parameter constraints are checked (checks across
+        parameters) and after the resource is loaded (work on the loaded resource,
+        such as exporting it to ONNX). Not called when a saved model is loaded.
 
     Class attributes
     ----------------
@@ -87,6 +91,12 @@ class PretrainedVectorizer(
     def _encode(self, texts: list[str]):  # pragma: no cover - abstract
         raise NotImplementedError(f"{type(self).__name__} must implement _encode")
 
+    def _check_params(self) -> None:
+        """Checks across parameters, after the constraints (none by default)."""
+
+    def _after_load(self) -> None:
+        """Called by ``fit`` once the resource is loaded (nothing by default)."""
+
     def _weights_fingerprint(self) -> str:
         # arrays, tensors, dicts and lists are hashed by value, other objects by repr
         return fingerprint_arrays(*(getattr(self, name) for name in self._resource_attributes))
@@ -115,11 +125,13 @@ class PretrainedVectorizer(
             The fitted vectorizer.
         """
         validate_params(self)
+        self._check_params()
         self._validate_texts(X, reset=True)
         resource = self._resolve_resource()
         for name, value in self._load_resource(resource).items():
             setattr(self, name, value)
         self._reset_cache_identity(resource)
+        self._after_load()
         return self
 
     def transform(self, X):

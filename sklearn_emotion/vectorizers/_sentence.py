@@ -9,6 +9,7 @@ import numpy as np
 
 from .._optional import import_optional
 from ..cache import fingerprint_arrays
+from ..inference._backend import BACKEND_CONSTRAINTS, OnnxBackendMixin
 from ..utils._hf import load_encoder
 from ..utils._progress import show_progress
 from ..utils._torch import _PortableModulesMixin, resolve_device
@@ -19,7 +20,7 @@ from ._pretrained import PretrainedVectorizer
 __all__ = ["SentenceVectorizer"]
 
 
-class SentenceVectorizer(_PortableModulesMixin, PretrainedVectorizer):
+class SentenceVectorizer(OnnxBackendMixin, _PortableModulesMixin, PretrainedVectorizer):
     """Sentence embeddings from a sentence-transformers model (frozen, no training).
 
     The model is loaded in ``fit`` (never in ``__init__``), so ``clone`` and
@@ -45,7 +46,21 @@ class SentenceVectorizer(_PortableModulesMixin, PretrainedVectorizer):
         ``True`` for :func:`~sklearn_emotion.cache.default_cache_dir`), an
         :class:`~sklearn_emotion.cache.EmbeddingCache`, or a ``joblib.Memory`` (which
         caches whole ``transform`` calls). Entries are keyed by the model's contents,
-        ``normalize`` and the text. ``None``: no cache.
+        ``normalize`` (and ``quantize`` when set) and the text. ``None``: no cache.
+        With ``backend="onnx"``, the cache folder also keeps the exported graphs
+        (``onnx/<key>.onnx``), so other processes do not export again.
+    backend : {"torch", "onnx"}, default="torch"
+        What runs the encoder in ``transform``: PyTorch, or ONNX Runtime on the CPU
+        (``fit`` exports the model with its pooling and normalisation to an ONNX
+        graph, once per process and weights; needs
+        ``pip install "sklearn-emotion[onnx]"``). fp32 ONNX embeddings agree with the
+        torch ones within 1e-4 (absolute, per coordinate).
+    quantize : {None, "int8"}, default=None
+        With ``backend="onnx"``: ``"int8"`` quantizes the weights of the graph's
+        matrix products to 8-bit integers per channel (dynamic quantization), faster
+        on a CPU at a small cost in fidelity: on GoEmotions texts the cosine
+        similarity to the fp32 embedding is 0.99 on average and above 0.9 for every
+        text (``benchmarks/bench_onnx.py`` measures it with the downstream macro-F1).
 
     Attributes
     ----------
@@ -57,6 +72,10 @@ class SentenceVectorizer(_PortableModulesMixin, PretrainedVectorizer):
         Embedding dimension (384 for all-MiniLM-L6-v2).
     n_features_in_ : int
         Always 1 (one text column).
+    onnx_model_ : ndarray of uint8
+        With ``backend="onnx"``: the serialized ONNX graph, stored in model files
+        (:func:`sklearn_emotion.io.save`) and pickles so that loading does not export
+        again.
 
     See Also
     --------
@@ -78,6 +97,9 @@ class SentenceVectorizer(_PortableModulesMixin, PretrainedVectorizer):
     >>> vec = SentenceVectorizer()  # nothing is loaded yet
     >>> vec.fit_transform(["I love this!", "This is awful."]).shape  # doctest: +SKIP
     (2, 384)
+    >>> fast = SentenceVectorizer(backend="onnx", quantize="int8")  # ONNX Runtime, int8
+    >>> fast.fit_transform(["I love this!", "This is awful."]).shape  # doctest: +SKIP
+    (2, 384)
     """
 
     _torch_modules = ("encoder_",)  # pickled on the CPU, see _PortableModulesMixin
@@ -89,8 +111,8 @@ class SentenceVectorizer(_PortableModulesMixin, PretrainedVectorizer):
         "device": [str, None],
         "progress_bar": ["boolean", StrOptions({"auto"})],
         "cache": CACHE_CONSTRAINT,
+        **BACKEND_CONSTRAINTS,
     }
-    _cache_params = ("normalize",)
 
     def __init__(
         self,
@@ -100,6 +122,8 @@ class SentenceVectorizer(_PortableModulesMixin, PretrainedVectorizer):
         device="cpu",
         progress_bar="auto",
         cache=None,
+        backend="torch",
+        quantize=None,
     ):
         self.model = model
         self.batch_size = batch_size
@@ -107,6 +131,13 @@ class SentenceVectorizer(_PortableModulesMixin, PretrainedVectorizer):
         self.device = device
         self.progress_bar = progress_bar
         self.cache = cache
+        self.backend = backend
+        self.quantize = quantize
+
+    @property
+    def _cache_params(self):
+        # int8 embeddings are others; fp32 ONNX ones share the torch entries (1e-4)
+        return ("normalize",) if self.quantize is None else ("normalize", "quantize")
 
     def _load_resource(self, resource) -> dict:
         """Load the sentence-transformers model that ``resource`` points at."""
@@ -149,8 +180,45 @@ class SentenceVectorizer(_PortableModulesMixin, PretrainedVectorizer):
         n_truncated = sum(int(n) > limit for n in lengths)
         warn_truncated("SentenceVectorizer", n_truncated, len(texts), limit, "word pieces")
 
+    # ------------------------------------------------------------ ONNX backend
+    def _tokenize(self, texts: list[str]) -> dict:
+        # sentence-transformers >= 5.2 renamed tokenize to preprocess
+        tokenize = getattr(self.encoder_, "preprocess", None) or self.encoder_.tokenize
+        return tokenize(texts)
+
+    def _onnx_module(self):
+        from ..inference._modules import SentenceEmbedding, example_inputs
+
+        return SentenceEmbedding(self.encoder_, self.normalize), example_inputs(self._tokenize)
+
+    def _onnx_fingerprint(self) -> str:
+        return self._model_fingerprint()
+
+    def _onnx_options(self) -> dict:
+        return {"normalize": self.normalize}
+
+    def _encode_onnx(self, texts: list[str]) -> np.ndarray:
+        self._ensure_onnx_graph()
+        order = np.argsort([-len(text) for text in texts], kind="stable")
+        out = np.empty((len(texts), self.n_features_out_), dtype=np.float32)
+        show = show_progress(self.progress_bar, len(texts))
+        starts = range(0, len(texts), self.batch_size)
+        if show:
+            from tqdm.auto import tqdm  # lazily: it looks for notebooks
+
+            starts = tqdm(starts, desc="SentenceVectorizer")
+        for start in starts:
+            batch = order[start : start + self.batch_size]
+            features = self._tokenize([texts[i] for i in batch])
+            out[batch] = self._run_onnx({k: np.asarray(v) for k, v in features.items()
+                                         if k in ("input_ids", "attention_mask",
+                                                  "token_type_ids")})
+        return out
+
     def _encode(self, texts: list[str]) -> np.ndarray:
         self._warn_truncated(texts)
+        if self.backend == "onnx":
+            return self._encode_onnx(texts)
         embeddings = self.encoder_.encode(
             texts,
             batch_size=self.batch_size,

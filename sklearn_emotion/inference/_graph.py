@@ -1,0 +1,220 @@
+"""Building ONNX graphs: export a torch module, quantize it, and cache the result.
+
+A graph is identified by a key: the SHA-256 of the weights' fingerprint, the options
+that change the graph (pooling, layer, normalisation, quantisation...) and the versions
+of the libraries that write it. :func:`build_graph` returns the graph of a key from this
+process's memory, else from a folder on disk (when one is given), else exports it with
+``torch.onnx.export`` (and quantizes it with ONNX Runtime's ``quantize_dynamic``),
+so each graph is built once per process, and once per cache folder across processes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import logging
+import tempfile
+import warnings
+from collections import OrderedDict
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from ..exceptions import MissingDependencyError
+from ..utils._io import atomic_path
+
+__all__ = ["ONNX_EXTRA", "require_onnx", "graph_key", "build_graph", "export_onnx",
+           "quantize_int8", "clear_graphs"]
+
+#: How to install what backend="onnx" needs.
+ONNX_EXTRA = 'pip install "sklearn-emotion[onnx]"'
+OPSET = 17
+# graphs kept in memory, most recently used last (MiniLM: 90 MB fp32, 23 MB int8)
+_MAX_GRAPHS = 4
+_GRAPHS: OrderedDict[str, bytes] = OrderedDict()
+
+
+def require_onnx(feature: str) -> None:
+    """Import onnxruntime and onnx, or raise an error that names the extra to install."""
+    import importlib
+
+    for name in ("onnxruntime", "onnx"):
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:
+            raise MissingDependencyError(
+                f"{feature} with backend='onnx' requires {name}, which is not installed; "
+                f"install it with `{ONNX_EXTRA}`, or use backend='torch'."
+            ) from exc
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+def graph_key(fingerprint: str, **options) -> str:
+    """The identity of a graph: the weights' fingerprint, the options, the exporters.
+
+    Parameters
+    ----------
+    fingerprint : str
+        A hash of the weights (see :func:`~sklearn_emotion.cache.fingerprint_arrays`).
+    **options
+        What else changes the graph (its ``repr`` is hashed).
+
+    Returns
+    -------
+    str
+        A hex SHA-256.
+    """
+    identity = {
+        "fingerprint": fingerprint,
+        "options": {k: repr(v) for k, v in sorted(options.items())},
+        "opset": OPSET,
+        "versions": [_version(n) for n in ("torch", "onnx", "onnxruntime", "transformers")],
+    }
+    return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
+
+
+def export_onnx(module, inputs: dict, output_name: str = "output") -> bytes:
+    """An fp32 ONNX graph of ``module(**inputs)`` with dynamic batch and sequence axes.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+        Called with the tensors of ``inputs`` as keyword arguments, in eval mode.
+    inputs : dict of str to LongTensor of shape (n_texts, n_tokens)
+        Example inputs; their names become the graph's input names.
+    output_name : str, default="output"
+        The name of the graph's single output.
+
+    Returns
+    -------
+    bytes
+        The serialized ``onnx.ModelProto``.
+    """
+    import torch
+
+    names = list(inputs)
+    was_training = module.training
+    module.eval()
+    buffer = io.BytesIO()
+    try:
+        # TorchScript-based exporter: exact dynamic axes for transformers' encoders,
+        # in seconds; the dynamo exporter takes four times longer on MiniLM
+        with warnings.catch_warnings(), torch.inference_mode(False), torch.no_grad():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                _keyword_module(module, names),
+                tuple(inputs[name] for name in names),
+                buffer,
+                input_names=names,
+                output_names=[output_name],
+                dynamic_axes={name: {0: "batch", 1: "sequence"} for name in names}
+                | {output_name: {0: "batch"}},
+                opset_version=OPSET,
+                dynamo=False,
+            )
+    finally:
+        module.train(was_training)
+    return buffer.getvalue()
+
+
+def quantize_int8(graph: bytes) -> bytes:
+    """Dynamic int8 quantization of the weights of a graph's ``MatMul`` and ``Gemm`` nodes.
+
+    Weights are quantized per output channel to signed int8 ahead of time; activations
+    are quantized at run time, batch by batch (ONNX Runtime's ``quantize_dynamic``).
+    Products of two activations (attention scores) stay in fp32. Per-channel scales
+    keep MiniLM's embeddings much closer to fp32 than one scale per tensor (mean cosine
+    0.989 against 0.95 on GoEmotions texts, at the same speed).
+    """
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    with tempfile.TemporaryDirectory() as tmp, _quiet_root_logger():
+        source, target = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx"
+        source.write_bytes(graph)
+        quantize_dynamic(source, target, weight_type=QuantType.QInt8, per_channel=True,
+                         op_types_to_quantize=["MatMul", "Gemm"],
+                         extra_options={"MatMulConstBOnly": True})
+        return target.read_bytes()
+
+
+@contextlib.contextmanager
+def _quiet_root_logger():
+    # quantize_dynamic logs a pre-processing hint on the root logger on every call
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        root.setLevel(level)
+
+
+def _keyword_module(module, names):
+    """A module that calls ``module`` with keyword arguments from positional ones."""
+    import torch
+
+    class KeywordModule(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.inner = module
+
+        def forward(self, *tensors):
+            return self.inner(**dict(zip(names, tensors)))
+
+    return KeywordModule()
+
+
+def build_graph(key: str, export, *, quantize: str | None = None, directory=None) -> np.ndarray:
+    """The graph of ``key``: from memory, else from ``directory``, else ``export()``.
+
+    Parameters
+    ----------
+    key : str
+        From :func:`graph_key`; it must cover ``quantize``.
+    export : callable
+        Returns the fp32 graph's bytes (see :func:`export_onnx`); called only on a miss,
+        then quantized if ``quantize`` is set.
+    quantize : {None, "int8"}, default=None
+        Quantize the exported graph.
+    directory : path-like, default=None
+        A folder where graphs are kept across processes (``<key>.onnx``); ``None``
+        keeps them in this process only.
+
+    Returns
+    -------
+    ndarray of uint8
+        The serialized graph (an array, so that the model format stores it as is).
+    """
+    graph = _GRAPHS.get(key)
+    path = Path(directory).expanduser() / "onnx" / f"{key}.onnx" if directory else None
+    if graph is None and path is not None and path.is_file():
+        graph = path.read_bytes()
+    if graph is None:
+        graph = export()
+        if quantize == "int8":
+            graph = quantize_int8(graph)
+        if path is not None:
+            with atomic_path(path) as tmp:
+                tmp.write_bytes(graph)
+    _GRAPHS[key] = graph
+    _GRAPHS.move_to_end(key)
+    while len(_GRAPHS) > _MAX_GRAPHS:
+        _GRAPHS.popitem(last=False)
+    return np.frombuffer(graph, dtype=np.uint8)
+
+
+def clear_graphs() -> None:
+    """Forget the graphs and sessions kept in this process's memory."""
+    from ._session import _SESSIONS
+
+    _GRAPHS.clear()
+    _SESSIONS.clear()
