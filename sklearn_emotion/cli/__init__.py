@@ -11,16 +11,18 @@ Sub-commands:
 - ``evaluate``: the full report of a model folder on labelled data.
 - ``predict``: labels and probabilities for texts from arguments, a file or standard
   input, streamed in batches, as CSV or JSON lines.
+- ``explain``: which words carried each predicted emotion (occlusion or integrated
+  gradients), coloured in the terminal or written as HTML / JSON lines.
 - ``plugins``: list every registered plugin by kind, with its package, version, plugin
   API version and licence, then any problem found (``--check`` imports each one too).
 
 One private module per sub-command (``_train.py``, ``_evaluate.py``, ``_predict.py``,
-``_demo.py``, ``_plugins.py``); this one holds the parser and :func:`main`. ``train``
-is one path for single- and multi-label data: ``_train_data.py`` loads and splits the
-data, ``_search.py`` fits single-label pipelines (grid search, cross-validation),
-``_multilabel.py`` holds the multi-label branch and ``_card.py`` builds the model card.
-Every command is also callable in-process: ``main(["train", ...])`` returns the exit
-status (0 success, 2 a usage or data error, 130 interrupted).
+``_demo.py``, ``_explain.py``, ``_plugins.py``); this one holds the parser and
+:func:`main`. ``train`` is one path for single- and multi-label data: ``_train_data.py``
+loads and splits the data, ``_search.py`` fits single-label pipelines (grid search,
+cross-validation), ``_multilabel.py`` holds the multi-label branch and ``_card.py``
+builds the model card. Every command is also callable in-process: ``main(["train",
+...])`` returns the exit status (0 success, 2 a usage or data error, 130 interrupted).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from ..pipelines import DEFAULT_PIPELINE, PIPELINES
 from ._common import make_console
 from ._demo import run_demo
 from ._evaluate import run_evaluate
+from ._explain import add_explain_parser
 from ._plugins import run_plugins
 from ._predict import run_predict
 from ._train import run_train
@@ -199,6 +202,8 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                          help="progress bar on standard error (default: on a terminal)")
     predict.set_defaults(handler=run_predict)
+
+    add_explain_parser(sub)
 
     plugins = sub.add_parser("plugins", help="list registered plugins by kind")
     plugins.add_argument("--kind", choices=registry.KINDS, default=None)
