@@ -157,14 +157,35 @@ class Evaluation(NamedTuple):
     pairs: object  # pandas.DataFrame of most_confused_pairs
     images: dict  # caption -> PNG bytes (normalised, counts)
     examples: dict | None
+    explanations: dict | None = None  # (true, predicted) -> Explanation of its errors
 
 
-def evaluate_predictions(y_true, y_pred, labels, texts=None, n_pairs: int = 10) -> Evaluation:
-    """Compute the report, the confused pairs and both confusion-matrix pictures."""
+def evaluate_predictions(y_true, y_pred, labels, texts=None, n_pairs: int = 10, *,
+                         model=None, proba=None) -> Evaluation:
+    """Compute the report, the confused pairs and both confusion-matrix pictures.
+
+    With the ``model``, the ``texts`` and its probabilities ``proba``, the most confident
+    errors of the first confused pairs are explained word by word (occlusion, a few
+    texts per pair) for the report.
+    """
     report = emotion_report(y_true, y_pred, labels=labels)
     pairs = most_confused_pairs(y_true, y_pred, labels=report.labels, n=n_pairs)
     examples = None if texts is None else confused_examples(texts, y_true, y_pred, pairs)
-    return Evaluation(report, pairs, confusion_images(y_true, y_pred, report.labels), examples)
+    explained = None
+    if model is not None and texts is not None and proba is not None:
+        from .explain._errors import explain_confident_errors
+
+        explained = explain_confident_errors(model, texts, y_true, y_pred, proba, pairs)
+    return Evaluation(report, pairs, confusion_images(y_true, y_pred, report.labels), examples,
+                      explained)
+
+
+def _explained_html(evaluation: Evaluation) -> str:
+    if not getattr(evaluation, "explanations", None):
+        return ""
+    from .explain._errors import errors_html
+
+    return errors_html(evaluation.explanations)
 
 
 def write_report(
@@ -186,6 +207,7 @@ def write_report(
     page = render_html_report(
         evaluation.report, evaluation.pairs, evaluation.images, title=title,
         metadata=metadata, examples=evaluation.examples, footer=footer,
+        explained=_explained_html(evaluation),
     )
     contents = {
         "report.html": page.encode("utf-8"),

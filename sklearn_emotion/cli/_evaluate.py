@@ -41,8 +41,9 @@ def run_evaluate(args: argparse.Namespace) -> int:
     else:
         classes = [str(c) for c in model.classes_]
         check_known_labels(y_true, classes, f"The evaluation data {data.source!r}")
-        y_pred, _ = predict_batches(model, texts, args.batch_size, console, progress)
-        evaluation = evaluate_predictions(y_true, y_pred, classes, texts=texts)
+        y_pred, proba = predict_batches(model, texts, args.batch_size, console, progress)
+        evaluation = evaluate_predictions(y_true, y_pred, classes, texts=texts, model=model,
+                                          proba=proba)
     report_tables(console, evaluation, f"Evaluation on {data.description}")
 
     model_dir = Path(args.model)

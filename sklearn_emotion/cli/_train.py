@@ -62,9 +62,9 @@ def _evaluate(model, test, multilabel: bool, batch_size: int, console):
                                    console=console,
                                    where=f"The test data ({test.description})")
     show = progress_flag(None, console) and len(test.texts) > 5000
-    y_pred, _ = predict_batches(model, test.texts, batch_size, console, show)
+    y_pred, proba = predict_batches(model, test.texts, batch_size, console, show)
     return evaluate_predictions(test.labels, y_pred, [str(c) for c in model.classes_],
-                                texts=test.texts)
+                                texts=test.texts, model=model, proba=proba)
 
 
 def run_train(args: argparse.Namespace) -> int:

@@ -177,10 +177,13 @@ def render_html_report(
     metadata: dict | None = None,
     examples: dict | None = None,
     footer: str = "",
+    explained: str = "",
 ) -> str:
     """Assemble the HTML page from already computed parts (see :func:`html_report`).
 
     ``images`` maps a caption to PNG bytes; each is embedded as a base64 data URI.
+    ``explained`` is an HTML section placed after the confused pairs (the explained
+    errors of ``sklearn_emotion.explain``).
     """
     d = report.digits
     cards = [
@@ -219,6 +222,7 @@ def render_html_report(
 <div class="figs{' many' if n_classes > 12 else ''}">{figures}</div>
 <h2>Most confused pairs</h2>
 {_pairs_table(pairs, examples)}
+{explained}
 <footer>{footer}</footer>
 </main></body></html>
 """
