@@ -105,8 +105,10 @@ class TokenExplainer:
                 "sklearn.calibration.CalibratedClassifierCV)."
             )
         try:
-            check_is_fitted(self.model)
-        except NotFittedError as exc:
+            if hasattr(self.model, "fit"):
+                check_is_fitted(self.model)
+            self.model.classes_
+        except (NotFittedError, AttributeError) as exc:
             raise NotFittedError(
                 f"TokenExplainer explains a fitted model; this {type(self.model).__name__} "
                 "is not fitted yet. Call its fit first (or load a model folder)."

@@ -45,6 +45,8 @@ def remove_spans(text: str, spans) -> str:
             left = left[:-1]
         keep.append(left)
         cursor = end
+        if start == 0 and text[end:end + 1] == " ":  # the first word: drop the space after
+            cursor += 1
     keep.append(text[cursor:])
     return "".join(keep)
 
