@@ -1,0 +1,289 @@
+"""Faithfulness and speed of the word explanations, against shap and LIME.
+
+For each data set (dair-ai emotion test split, GoEmotions-Ekman test split) and model
+(TF-IDF + logistic regression, TextCleaner + GloVe-50d + LSTM, TextCleaner + MiniLM +
+feed-forward head), the same test texts are explained for the model's predicted class
+by:
+
+- ``occlusion``: :class:`sklearn_emotion.explain.TokenExplainer` (default method);
+- ``integrated_gradients``: the same, ``method="integrated_gradients"`` (LSTM only:
+  the other two models have no embedding layer to integrate over);
+- ``shap``: ``shap.Explainer`` with a ``shap.maskers.Text`` masker (the Partition
+  explainer) on ``predict_proba``, ``--shap-evals`` evaluations per text;
+- ``lime``: ``lime.lime_text.LimeTextExplainer``, ``--lime-samples`` samples per text;
+- ``random``: a random order of the words (the floor).
+
+All methods see the same words (those of ``sklearn_emotion.text.tokenize``): shap
+through a tokenizer returning them with their offsets (shap's mask token "..."), LIME
+through its ``split_expression`` callable (bag of words: a word type removed everywhere).
+
+Faithfulness is the deletion AOPC: for k = 1..5 the drop of the predicted class's
+probability when the k highest-ranked words are removed, averaged over k and texts
+(higher: the ranking finds the words the model uses). Time is wall seconds per text
+(each method on all texts, one after the other, same process and threads). Agreement
+is the Spearman rank correlation of each method's word scores with occlusion's, averaged
+over texts with at least three words. Results: ``benchmarks/results/explain_<date>``.
+
+Usage::
+
+    python benchmarks/bench_explain.py --n-texts 300 --lime-samples 1000   # the issue's
+    python benchmarks/bench_explain.py --n-texts 60 --minilm-texts 12        # a small run
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+
+from _common import RESULTS, config_of, environment, load_average, write_result
+
+DAIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "dair_emotion"
+METHODS = ("occlusion", "integrated_gradients", "shap", "lime", "random")
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dair", type=Path, default=DAIR, help="dair-ai emotion folder")
+    parser.add_argument("--datasets", default="dair,goemotions")
+    parser.add_argument("--models", default="tfidf,lstm,minilm")
+    parser.add_argument("--n-texts", type=int, default=300, help="test texts per data set")
+    parser.add_argument("--minilm-texts", type=int, default=None,
+                        help="test texts for the MiniLM model (default: --n-texts)")
+    parser.add_argument("--n-train", type=int, default=8000, help="training texts")
+    parser.add_argument("--minilm-train", type=int, default=3000,
+                        help="training texts of the MiniLM head (encoding is the cost)")
+    parser.add_argument("--lime-samples", type=int, default=1000)
+    parser.add_argument("--shap-evals", type=int, default=300)
+    parser.add_argument("--ig-steps", type=int, default=32)
+    parser.add_argument("--k", type=int, default=5, help="AOPC over k = 1..K words")
+    parser.add_argument("--random-draws", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default=RESULTS)
+    return parser.parse_args(argv)
+
+
+# ----------------------------------------------------------------------------- data, models
+
+
+def load(name, args):
+    from sklearn_emotion.datasets import load_dair_emotion, load_goemotions
+
+    if name == "dair":
+        train = load_dair_emotion(args.dair, "train", return_X_y=True)
+        test = load_dair_emotion(args.dair, "test", return_X_y=True)
+    else:
+        train = load_goemotions("train", return_X_y=True)
+        test = load_goemotions("test", return_X_y=True)
+    rng = np.random.default_rng(args.seed)
+    X, y = np.asarray(train[0], dtype=object), np.asarray(train[1])
+    keep = rng.permutation(len(X))[:args.n_train]
+    X_test = np.asarray(test[0], dtype=object)
+    order = rng.permutation(len(X_test))
+    return list(X[keep]), y[keep], [str(t) for t in X_test[order]]
+
+
+def build(model_name, X, y, args):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    from sklearn_emotion.estimators import FeedForwardClassifier, LSTMClassifier
+    from sklearn_emotion.text import TextCleaner
+    from sklearn_emotion.vectorizers import SentenceVectorizer, WordVectorizer
+
+    quiet = {"verbose": 0, "progress_bar": False, "random_state": args.seed}
+    if model_name == "tfidf":  # the tfidf-logreg pipeline
+        model = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
+                              LogisticRegression(max_iter=1000, class_weight="balanced"))
+    elif model_name == "lstm":  # the glove-lstm pipeline, fewer epochs
+        model = make_pipeline(TextCleaner(), WordVectorizer("glove-6b-50d", pooling="sequence"),
+                              LSTMClassifier(class_weight="balanced", max_epochs=6, **quiet))
+    else:  # the minilm-mlp pipeline
+        model = make_pipeline(TextCleaner(), SentenceVectorizer("all-MiniLM-L6-v2",
+                                                                progress_bar=False),
+                              FeedForwardClassifier(**quiet))
+        X, y = X[:args.minilm_train], y[:args.minilm_train]
+    return model.fit(X, y)
+
+
+# ------------------------------------------------------------------------- the explainers
+
+
+class WordTokenizer:
+    """shap's tokenizer protocol over the words of ``sklearn_emotion.text.tokenize``."""
+
+    def __call__(self, s, return_offsets_mapping=True):
+        from sklearn_emotion.explain import word_spans
+
+        spans = word_spans(s)
+        out = {"input_ids": [s[a:b] for a, b in spans]}
+        if return_offsets_mapping:
+            out["offset_mapping"] = spans
+        return out
+
+
+def ranked_scores(model, texts, spans, columns, method, args, rng):
+    """Per text, one score per word (for its predicted class), and the seconds spent."""
+    from sklearn_emotion.explain import TokenExplainer
+
+    started = time.perf_counter()
+    if method in ("occlusion", "integrated_gradients"):
+        result = TokenExplainer(model, method=method, n_steps=args.ig_steps).explain(
+            texts, target="predicted")
+        scores = [s[:, 0] for s in result.scores]
+    elif method == "shap":
+        import shap
+
+        # shap's default mask token ("..."), runs of masked words collapsed into one
+        masker = shap.maskers.Text(WordTokenizer(), collapse_mask_token=True)
+        explainer = shap.Explainer(model.predict_proba, masker, silent=True)
+        values = explainer(texts, max_evals=args.shap_evals, batch_size=256)
+        scores = []
+        for i, c in enumerate(columns):
+            row = np.asarray(values.values[i])[:, c]
+            if len(row) != len(spans[i]):
+                raise RuntimeError(f"shap tokens differ from the words of text {i}")
+            scores.append(row)
+    elif method == "lime":
+        from lime.lime_text import LimeTextExplainer
+
+        tokenizer = WordTokenizer()
+        explainer = LimeTextExplainer(split_expression=lambda s: tokenizer(s)["input_ids"],
+                                      bow=True, random_state=args.seed)
+        scores = []
+        for text, words, c in zip(texts, spans, columns):
+            exp = explainer.explain_instance(text, model.predict_proba, labels=(c,),
+                                             num_features=len(words),
+                                             num_samples=args.lime_samples)
+            weights = {exp.domain_mapper.indexed_string.word(f): w for f, w in exp.as_map()[c]}
+            scores.append(np.array([weights.get(text[a:b], 0.0) for a, b in words]))
+    else:
+        scores = [rng.permutation(len(w)).astype(float) for w in spans]
+    return scores, time.perf_counter() - started
+
+
+def deletion_curves(model, texts, spans, columns, scores, k_max, batch_size=256):
+    """(n_texts, k_max) drops of the predicted class's probability, top-k words removed."""
+    from sklearn_emotion.explain._occlusion import predict_unique
+    from sklearn_emotion.explain._words import remove_spans
+
+    variants = []
+    for text, words, s in zip(texts, spans, scores):
+        order = np.argsort(-np.asarray(s), kind="stable")
+        variants.append(text)
+        variants.extend(remove_spans(text, [words[j] for j in order[:k]])
+                        for k in range(1, k_max + 1))
+    empty = {}
+
+    def empty_row():
+        if "row" not in empty:
+            empty["row"] = np.asarray(model.predict_proba([""]), dtype=float)[0]
+        return empty["row"]
+
+    proba = predict_unique(model.predict_proba, variants, batch_size, empty_row)
+    proba = proba.reshape(len(texts), k_max + 1, -1)
+    full = proba[np.arange(len(texts)), 0, columns]
+    return full[:, None] - proba[np.arange(len(texts)), 1:, :][
+        np.arange(len(texts))[:, None], np.arange(k_max)[None, :], np.asarray(columns)[:, None]]
+
+
+def run_one(model, texts, args, methods):
+    from scipy.stats import spearmanr
+
+    from sklearn_emotion.explain import word_spans
+
+    rng = np.random.default_rng(args.seed)
+    spans = [word_spans(t) for t in texts]
+    columns = list(np.asarray(model.predict_proba(texts)).argmax(axis=1))
+    out, all_scores = {}, {}
+    for method in methods:
+        draws = args.random_draws if method == "random" else 1
+        curves, seconds = [], 0.0
+        for _ in range(draws):
+            scores, spent = ranked_scores(model, texts, spans, columns, method, args, rng)
+            seconds += spent
+            curves.append(deletion_curves(model, texts, spans, columns, scores, args.k))
+        all_scores[method] = scores
+        curve = np.mean(curves, axis=0)
+        out[method] = {"aopc": float(curve.mean()), "aopc_at_k": curve.mean(axis=0).tolist(),
+                       "seconds_per_text": seconds / draws / len(texts)}
+    for method in methods:
+        pairs = zip(all_scores["occlusion"], all_scores[method], spans)
+        rhos = [spearmanr(a, b)[0] for a, b, w in pairs
+                if len(w) >= 3 and np.ptp(a) > 0 and np.ptp(b) > 0]
+        out[method]["spearman_vs_occlusion"] = float(np.nanmean(rhos)) if rhos else None
+    return out
+
+
+def run(args) -> dict:
+    results = {}
+    for dataset in args.datasets.split(","):
+        X, y, pool = load(dataset, args)
+        for model_name in args.models.split(","):
+            n = args.n_texts if model_name != "minilm" else (args.minilm_texts or args.n_texts)
+            texts = pool[:n]
+            started = time.perf_counter()
+            model = build(model_name, X, y, args)
+            fit_seconds = time.perf_counter() - started
+            methods = [m for m in METHODS if m != "integrated_gradients" or model_name == "lstm"]
+            entry = run_one(model, texts, args, methods)
+            entry["_setup"] = {"n_texts": len(texts), "fit_seconds": round(fit_seconds, 1),
+                               "mean_words": float(np.mean([len(t.split()) for t in texts]))}
+            results[f"{dataset}/{model_name}"] = entry
+            print(dataset, model_name, {m: round(v["aopc"], 3) for m, v in entry.items()
+                                        if m != "_setup"}, flush=True)
+    results["load_average_1min_after"] = load_average()
+    return results
+
+
+def markdown(args, results) -> str:
+    lines = [
+        f"Deletion AOPC over k = 1..{args.k} for the predicted class (higher is more "
+        f"faithful), wall seconds per text, Spearman rank correlation with occlusion. LIME "
+        f"{args.lime_samples} samples, shap {args.shap_evals} evaluations (Partition "
+        f"explainer, Text masker), integrated gradients {args.ig_steps} steps, random: mean "
+        f"of {args.random_draws} orders. Models trained on {args.n_train} texts (MiniLM head: "
+        f"{args.minilm_train}).", "",
+        "| data / model | texts | method | AOPC | AOPC k=1..5 | s/text | time / LIME "
+        "| Spearman vs occlusion |",
+        "|---|---:|---|---:|---|---:|---:|---:|",
+    ]
+    for key, entry in results.items():
+        if not isinstance(entry, dict):
+            continue
+        lime_time = entry.get("lime", {}).get("seconds_per_text")
+        for method in METHODS:
+            if method not in entry:
+                continue
+            r = entry[method]
+            ratio = f"{r['seconds_per_text'] / lime_time:.3f}" if lime_time else "-"
+            rho = r["spearman_vs_occlusion"]
+            lines.append(
+                f"| {key} | {entry['_setup']['n_texts']} | {method} | {r['aopc']:.3f} | "
+                + " ".join(f"{v:.2f}" for v in r["aopc_at_k"])
+                + f" | {r['seconds_per_text']:.4f} | {ratio} | "
+                + ("-" if rho is None else f"{rho:.2f}") + " |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> None:
+    import torch
+
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    results = run(args)
+    stem = write_result("explain", title="Word explanations: faithfulness and speed against "
+                        "shap and LIME", config=config_of(args), results=results,
+                        markdown=markdown(args, results),
+                        env=environment(("shap", "lime", "captum")), out=args.out,
+                        tag=args.n_texts)
+    print(markdown(args, results))
+    print(f"written {stem}.json and .md")
+
+
+if __name__ == "__main__":
+    main()
