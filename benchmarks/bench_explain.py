@@ -26,8 +26,9 @@ over texts with at least three words. Results: ``benchmarks/results/explain_<dat
 
 Usage::
 
-    python benchmarks/bench_explain.py --n-texts 300 --lime-samples 1000   # the issue's
-    python benchmarks/bench_explain.py --n-texts 60 --minilm-texts 12        # a small run
+    python benchmarks/bench_explain.py --dair DAIR_FOLDER --n-texts 300   # the issue's size
+    python benchmarks/bench_explain.py --dair DAIR_FOLDER --n-texts 50 --minilm-texts 10 \
+        --n-train 6000 --minilm-train 1000 --lime-samples 300 --shap-evals 200  # what ran
 """
 
 from __future__ import annotations
@@ -38,15 +39,15 @@ from pathlib import Path
 
 import numpy as np
 
-from _common import RESULTS, config_of, environment, load_average, write_result
+from _common import RESULTS, config_of, data_folder, environment, load_average, write_result
 
-DAIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "dair_emotion"
 METHODS = ("occlusion", "integrated_gradients", "shap", "lime", "random")
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--dair", type=Path, default=DAIR, help="dair-ai emotion folder")
+    parser.add_argument("--dair", type=Path, default=None,
+                        help="the dair-ai emotion folder (not bundled; needed for 'dair')")
     parser.add_argument("--datasets", default="dair,goemotions")
     parser.add_argument("--models", default="tfidf,lstm,minilm")
     parser.add_argument("--n-texts", type=int, default=300, help="test texts per data set")
@@ -73,8 +74,9 @@ def load(name, args):
     from sklearn_emotion.datasets import load_dair_emotion, load_goemotions
 
     if name == "dair":
-        train = load_dair_emotion(args.dair, "train", return_X_y=True)
-        test = load_dair_emotion(args.dair, "test", return_X_y=True)
+        folder = data_folder(args.dair, "dair-ai emotion", "--dair")
+        train = load_dair_emotion(folder, "train", return_X_y=True)
+        test = load_dair_emotion(folder, "test", return_X_y=True)
     else:
         train = load_goemotions("train", return_X_y=True)
         test = load_goemotions("test", return_X_y=True)
