@@ -131,6 +131,7 @@ class TransformerClassifier(OnnxBackendMixin, RawTextMixin, _EmotionNetMixin, Ne
         schedule already ends at 0.
     {shared: validation_fraction n_iter_no_change device}
         Fine-tuning on a CPU is slow: about 50 texts per second for MiniLM on two cores.
+    {shared: verbose progress_bar threshold classes}
     backend : {"torch", "onnx"}, default="torch"
         What runs ``predict`` and ``predict_proba``: PyTorch, or ONNX Runtime on the
         CPU. Training always runs in PyTorch; with ``"onnx"``, ``fit`` ends by exporting
@@ -143,7 +144,7 @@ class TransformerClassifier(OnnxBackendMixin, RawTextMixin, _EmotionNetMixin, Ne
         integers per channel (dynamic quantization), faster on a CPU; a few
         predictions in a hundred may change (``benchmarks/bench_onnx.py`` measures the
         macro-F1).
-    {shared: verbose progress_bar threshold classes kwargs}
+    {shared: kwargs}
         A custom ``iterator_train__collate_fn``/``iterator_valid__collate_fn`` replaces
         the built-in tokenisation.
 

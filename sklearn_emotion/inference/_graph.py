@@ -213,7 +213,16 @@ def build_graph(key: str, export, *, quantize: str | None = None, directory=None
 
 
 def clear_graphs() -> None:
-    """Forget the graphs and sessions kept in this process's memory."""
+    """Forget the graphs and sessions kept in this process's memory.
+
+    Fitted estimators keep their own graph (``onnx_model_``); only the next export of
+    a graph that no estimator holds starts from scratch.
+
+    Examples
+    --------
+    >>> from sklearn_emotion.inference import clear_graphs
+    >>> clear_graphs()
+    """
     from ._session import _SESSIONS
 
     _GRAPHS.clear()
