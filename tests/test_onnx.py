@@ -165,6 +165,20 @@ def test_classifier_model_file_and_pickle_keep_the_graph(classifier, texts, tmp_
     np.testing.assert_allclose(restored.predict_proba(X), expected, atol=1e-6)
 
 
+def test_dask_predict_loads_the_graph_from_the_model_file(
+        classifier, texts, tmp_path, no_export):
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    from sklearn_emotion.distributed import dask_predict
+
+    X, _ = texts
+    path = io.save(classifier, tmp_path / "model.zip")
+    clear_graphs()
+    series = dd.from_pandas(pd.Series(X, name="text"), npartitions=2)
+    out = dask_predict(path, series, proba_prefix=None).compute(scheduler="sync")
+    np.testing.assert_array_equal(out["label"].to_numpy(), classifier.predict(X))
+
+
 def test_refit_replaces_the_graph(classifier, texts, tiny_bert):
     X, y = texts
     clf = clone(classifier).set_params(max_epochs=1)
