@@ -8,7 +8,7 @@ import subprocess
 
 import numpy as np
 import pytest
-from conftest import requires_glove
+from conftest import requires_glove, requires_minilm
 from scipy.stats import spearmanr
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -187,6 +187,33 @@ def test_integrated_gradients_agree_with_occlusion_on_an_lstm(go_train):
     # completeness: the attributions add up to p(text) - p(all-zero embeddings)
     total = gradients.scores[0][:, 0].sum()
     assert 0 < total <= gradients.probability(0, gradients.targets[0][0])
+
+
+@requires_minilm
+@pytest.mark.slow
+def test_integrated_gradients_of_a_transformer_add_up_over_the_words(go_train):
+    import torch
+
+    from sklearn_emotion.estimators import TransformerClassifier
+
+    X, y = go_train
+    model = TransformerClassifier(model="all-MiniLM-L6-v2", max_length=32, max_epochs=1,
+                                  warmup_steps=0, verbose=0, progress_bar=False,
+                                  random_state=0, device="cpu").fit(X[:120], y[:120])
+    text = "Thank you so much, I can't believe how brilliant this is"
+    result = TokenExplainer(model, method="integrated_gradients", n_steps=48).explain([text])
+    assert result.tokens(0)[6:8] == ["ca", "n't"]
+    # completeness: the word scores (sub-word pieces summed into their words) add up to
+    # p(text) - p(the padding baseline); a piece left unaligned would break the sum
+    encoded = model.tokenizer_([text], return_tensors="pt", return_special_tokens_mask=True)
+    ids = encoded["input_ids"]
+    baseline = torch.where(encoded["special_tokens_mask"].bool(), ids,
+                           torch.full_like(ids, model.tokenizer_.pad_token_id))
+    column = list(model.classes_).index(result.targets[0][0])
+    with torch.no_grad():
+        p = [torch.softmax(model.module_(x, encoded["attention_mask"]), -1)[0, column].item()
+             for x in (ids, baseline)]
+    assert result.scores[0][:, 0].sum() == pytest.approx(p[0] - p[1], abs=0.02)
 
 
 # ------------------------------------------------------------------ output: CLI and report
