@@ -1,12 +1,14 @@
 """Contrastive fine-tuning of a sentence encoder on few labelled texts.
 
 The first stage of :class:`~sklearn_emotion.estimators.FewShotClassifier`, in the
-manner of SetFit: pairs of labelled texts are drawn reproducibly (a pair is positive
-when the two texts share a label, negative otherwise), and the encoder is trained so
-that the cosine similarity of a pair's embeddings approaches 1 or 0
-(sentence-transformers' ``CosineSimilarityLoss``). ``loss="batch_hard"`` trains on
-single texts with sentence-transformers' ``BatchHardTripletLoss`` instead. A plain
-torch loop runs it: AdamW, linear warm-up then linear decay.
+manner of SetFit: the encoder is trained so that the cosine similarity of two texts'
+embeddings approaches 1 when they share a label and 0 otherwise. ``"batch_cosine"`` (the
+default) applies that objective to every pair within each batch of texts, so a batch of
+32 texts gives 496 pairs for the forward passes that SetFit spends on 16;
+``"cosine"`` is SetFit's own form, pairs drawn reproducibly and scored with
+sentence-transformers' ``CosineSimilarityLoss``; ``"batch_hard"`` is
+sentence-transformers' ``BatchHardTripletLoss``. A plain torch loop runs it: AdamW,
+linear warm-up then linear decay, gradient norm clipped at 1.
 """
 
 from __future__ import annotations
@@ -102,6 +104,38 @@ def _batches(n_items: int, batch_size: int, max_epochs: int, rng):
             yield order[start:start + batch_size]
 
 
+def _draw_texts(n: int, n_items: int, weights, rng) -> np.ndarray:
+    """Text indices for batches: whole shuffled passes (or weighted draws, with weights)."""
+    if weights is not None:
+        return rng.choice(n, size=n_items, replace=True, p=weights / weights.sum())
+    passes = [rng.permutation(n) for _ in range(math.ceil(n_items / n))]
+    return np.concatenate(passes)[:n_items]
+
+
+def _all_pairs_cosine_loss(embeddings, Y, weights, device):
+    """SetFit's objective on every pair of a batch: the squared error of the cosine
+    similarity against 1 for the pairs that share a label and against 0 for the others,
+    positive and negative pairs weighted equally (SetFit draws as many of each); with
+    ``weights``, each pair counts with the mean weight of its two texts."""
+    embeddings = torch.nn.functional.normalize(embeddings, dim=1)
+    similarity = embeddings @ embeddings.T
+    labels = torch.as_tensor(np.asarray(Y, dtype=np.float32), device=device)
+    target = (labels @ labels.T > 0).to(similarity.dtype)
+    errors = (similarity - target) ** 2
+    if weights is None:
+        pair_weight = torch.ones_like(errors)
+    else:
+        w = torch.as_tensor(weights, dtype=errors.dtype, device=device)
+        pair_weight = (w[:, None] + w[None, :]) / 2
+    pair_weight = pair_weight * (1 - torch.eye(len(errors), dtype=errors.dtype, device=device))
+    parts = []
+    for mask in (target > 0, target == 0):
+        weight = pair_weight * mask
+        if weight.sum() > 0:
+            parts.append((errors * weight).sum() / weight.sum())
+    return sum(parts) / len(parts)
+
+
 def fine_tune_encoder(encoder, texts, Y, *, sample_weight, loss, num_iterations, max_pairs,
                       lr, max_epochs, batch_size, warmup_proportion, device, rng, verbose):
     """Train ``encoder`` (a ``SentenceTransformer``) in place; return the loss per step.
@@ -122,14 +156,14 @@ def fine_tune_encoder(encoder, texts, Y, *, sample_weight, loss, num_iterations,
         objective = losses_module.CosineSimilarityLoss(
             encoder, loss_fct=torch.nn.MSELoss(reduction="none"))
         n_items = len(target)
-    else:  # batch_hard: single texts, as many as the pairs would hold
+    else:  # batches of single texts, as many as the pairs would hold
         labels = np.asarray(Y).argmax(axis=1)
         n_items = 2 * len(Y) * num_iterations
         if max_pairs is not None:
             n_items = min(n_items, 2 * max_pairs)
-        p = None if weights is None else weights / weights.sum()
-        drawn = rng.choice(len(Y), size=n_items, replace=True, p=p)
-        objective = losses_module.BatchHardTripletLoss(encoder)
+        drawn = _draw_texts(len(Y), n_items, weights if loss == "batch_hard" else None, rng)
+        objective = (losses_module.BatchHardTripletLoss(encoder) if loss == "batch_hard"
+                     else None)
         batch_size = 2 * batch_size if batch_size > 0 else -1  # a pair batch: 2 texts each
     if batch_size == -1:
         batch_size = n_items
@@ -155,10 +189,16 @@ def fine_tune_encoder(encoder, texts, Y, *, sample_weight, loss, num_iterations,
                     w = (weights[first[batch]] + weights[second[batch]]) / 2
                     w = torch.as_tensor(w, dtype=per_pair.dtype, device=device)
                     value = (per_pair * w).sum() / w.sum().clamp_min(1e-12)
-            else:
+            elif loss == "batch_hard":
                 idx = drawn[batch]
                 feats = _features(encoder, [texts[i] for i in idx], device)
                 value = objective([feats], torch.as_tensor(labels[idx], device=device))
+            else:
+                idx = drawn[batch]
+                feats = _features(encoder, [texts[i] for i in idx], device)
+                value = _all_pairs_cosine_loss(
+                    encoder(feats)["sentence_embedding"], np.asarray(Y)[idx],
+                    None if weights is None else weights[idx], device)
             optimizer.zero_grad()
             value.backward()
             torch.nn.utils.clip_grad_norm_(encoder.parameters(), 1.0)
