@@ -14,11 +14,13 @@ same texts train every method:
 - ``fewshot``: ``FewShotClassifier`` with its defaults except the same pair budget,
   ``random_state`` = seed.
 
-Both contrastive methods train on the same number of pairs, ``--pairs`` (a CPU budget,
-the same at every N), in batches of 16: pairs are drawn with ``num_iterations =
-ceil(pairs / (2 * n_train))`` (SetFit's meaning) and SetFit stops after ``max_steps =
-pairs / 16`` steps, FewShotClassifier after ``max_pairs = pairs``. Each method keeps its
-own learning rate default (SetFit 2e-5, FewShotClassifier its ``lr``). Every method
+Both contrastive methods get the same training budget, ``--pairs`` (a CPU budget, the
+same at every N): ``pairs / 16`` optimisation steps of 32 encoded texts each. SetFit
+draws its pairs with ``num_iterations = ceil(pairs / (2 * n_train))`` and stops after
+``max_steps = pairs / 16``; FewShotClassifier runs with ``max_pairs = pairs`` and its
+defaults (``loss="batch_cosine"``: the same texts per step, every pair of each batch
+scored). Each keeps its own learning rate default (SetFit 2e-5, FewShotClassifier
+1e-4). Every method
 is evaluated on the same fixed random subsample of the test split (``--test-size``,
 seed 0). Fit time includes loading the body; predict time covers the test subsample;
 both are wall seconds on one torch thread, and the ratios to SetFit are taken cell by
@@ -184,9 +186,9 @@ def summarise(cells, methods):
 def markdown(summary, methods, args, pairs_of) -> str:
     lines = [
         f"Test subsample: {args.test_size} texts per data set (seed 0), the same for every "
-        f"method. Pair budget: {args.pairs} pairs per contrastive fit, batch 16, the same "
-        "for SetFit and FewShotClassifier (`num_iterations` below only sets how they are "
-        "drawn). "
+        f"method. Training budget of both contrastive methods: {args.pairs // 16} steps "
+        f"of 32 encoded texts ({args.pairs} pairs of SetFit; FewShotClassifier scores every "
+        "pair of each batch); `num_iterations` below only sets how SetFit draws its pairs. "
         "Macro-F1 and accuracy: mean ± sd over the seeds run; times: mean wall seconds, and "
         "the mean over cells of the ratio to SetFit in the same cell.",
         "",
