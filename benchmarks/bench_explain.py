@@ -22,7 +22,8 @@ probability when the k highest-ranked words are removed, averaged over k and tex
 (higher: the ranking finds the words the model uses). Time is wall seconds per text
 (each method on all texts, one after the other, same process and threads). Agreement
 is the Spearman rank correlation of each method's word scores with occlusion's, averaged
-over texts with at least three words. Results: ``benchmarks/results/explain_<date>``.
+over texts with at least three words. Results: ``benchmarks/results/explain_<date>``
+(``.json``, ``.md`` and a ``.png`` of the AOPC bars).
 
 Usage::
 
@@ -272,6 +273,28 @@ def markdown(args, results) -> str:
     return "\n".join(lines)
 
 
+def plot(results, path) -> None:
+    """Bars of AOPC per model and method (random: the floor), saved as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    keys = [k for k, v in results.items() if isinstance(v, dict)]
+    fig, ax = plt.subplots(figsize=(1.6 * len(keys) + 2, 3.6))
+    width = 0.8 / len(METHODS)
+    for m, method in enumerate(METHODS):
+        values = [results[k][method]["aopc"] if method in results[k] else np.nan for k in keys]
+        ax.bar(np.arange(len(keys)) + (m - len(METHODS) / 2 + 0.5) * width, values, width,
+               label=method, color="lightgrey" if method == "random" else None)
+    ax.set_xticks(np.arange(len(keys)), keys, fontsize=8)
+    ax.set_ylabel("deletion AOPC (k=1..5)")
+    ax.legend(fontsize=8, ncols=len(METHODS), loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def main(argv=None) -> None:
     import torch
 
@@ -283,8 +306,9 @@ def main(argv=None) -> None:
                         markdown=markdown(args, results),
                         env=environment(("shap", "lime", "captum")), out=args.out,
                         tag=args.n_texts)
+    plot(results, f"{stem}.png")
     print(markdown(args, results))
-    print(f"written {stem}.json and .md")
+    print(f"written {stem}.json, .md and .png")
 
 
 if __name__ == "__main__":
