@@ -30,8 +30,8 @@ seed, so an interrupted run still leaves its completed seeds.
 
 Usage::
 
-    python benchmarks/bench_fewshot.py --shots 8 --seeds 0 --test-size 200  # a smoke run
-    flock /tmp/bench.lock python benchmarks/bench_fewshot.py --seeds 0,1,2,3,4
+    python benchmarks/bench_fewshot.py --dair DAIR_FOLDER --shots 8 --seeds 0 --test-size 200
+    flock /tmp/bench.lock python benchmarks/bench_fewshot.py --dair DAIR_FOLDER --seeds 0,1,2,3,4
 """
 
 from __future__ import annotations
@@ -65,8 +65,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="pairs per contrastive fit, a multiple of 16 (the same budget "
                              "for SetFit and FewShotClassifier)")
     parser.add_argument("--methods", default=",".join(METHODS))
-    parser.add_argument("--dair", default="/work/shared/data/dair_emotion",
-                        help="folder of the dair-ai emotion split files")
+    parser.add_argument("--dair", default=None,
+                        help="folder of the dair-ai emotion split files (not bundled)")
     parser.add_argument("--threads", type=int, default=1, help="torch threads")
     parser.add_argument("--out", default=RESULTS)
     return parser.parse_args(argv)
