@@ -288,6 +288,8 @@ def plot(results, path) -> None:
         ax.bar(np.arange(len(keys)) + (m - len(METHODS) / 2 + 0.5) * width, values, width,
                label=method, color="lightgrey" if method == "random" else None)
     ax.set_xticks(np.arange(len(keys)), keys, fontsize=8)
+    top = max(v[m]["aopc"] for v in (results[k] for k in keys) for m in METHODS if m in v)
+    ax.set_ylim(min(0.0, ax.get_ylim()[0]), top * 1.3)  # room for the legend
     ax.set_ylabel("deletion AOPC (k=1..5)")
     ax.legend(fontsize=8, ncols=len(METHODS), loc="upper left")
     fig.tight_layout()
