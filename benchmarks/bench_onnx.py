@@ -51,6 +51,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--n-train", type=int, default=4000, help="GoEmotions train texts")
     parser.add_argument("--n-finetune", type=int, default=2000, help="dair texts to fine-tune")
     parser.add_argument("--epochs", type=int, default=1, help="fine-tuning epochs")
+    parser.add_argument("--lr", type=float, default=5e-5, help="fine-tuning learning rate")
     parser.add_argument("--n-predict", type=int, default=2000, help="dair test texts")
     parser.add_argument("--batch-size", type=int, default=32, help="prediction batch size")
     parser.add_argument("--repeats", type=int, default=2, help="timings per side (best)")
@@ -155,6 +156,7 @@ def classifier(args) -> dict:
         clf = io.load(args.model)
     else:
         clf = TransformerClassifier(pooling="pooler", max_epochs=args.epochs, batch_size=16,
+                                    lr=args.lr,
                                     warmup_steps=0.1, random_state=0, device="cpu",
                                     progress_bar=False)
         clf.fit(list(X_train[: args.n_finetune]), list(y_train[: args.n_finetune]))
@@ -223,7 +225,8 @@ def main(argv=None) -> int:
         results["classifier"] = classifier(args)
         parts.append(
             f"## Fine-tuned TransformerClassifier, {args.n_predict} dair-ai test texts\n\n"
-            f"Fine-tuned on {args.n_finetune} dair-ai texts, {args.epochs} epoch(s) "
+            f"Fine-tuned on {args.n_finetune} dair-ai texts, {args.epochs} epoch(s), "
+            f"lr {args.lr} "
             f"({results['classifier']['fit_s']} s); batch size {args.batch_size}. "
             "Target: int8 >= 3x the transformers pipeline, macro-F1 within 0.5 point.\n\n"
             + table(results["classifier"]["sides"],
