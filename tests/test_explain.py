@@ -216,6 +216,24 @@ def test_integrated_gradients_of_a_transformer_add_up_over_the_words(go_train):
     assert result.scores[0][:, 0].sum() == pytest.approx(p[0] - p[1], abs=0.02)
 
 
+@requires_minilm
+@pytest.mark.slow
+def test_fewshot_classifier_from_its_model_folder(go_train, tmp_path):
+    from sklearn_emotion.estimators import FewShotClassifier
+
+    X, y = go_train
+    X = np.asarray(X, dtype=object)
+    keep = np.concatenate([np.flatnonzero(y == c)[:8] for c in np.unique(y)])
+    model = FewShotClassifier(max_pairs=64, random_state=0).fit(list(X[keep]), y[keep])
+    folder = save_model_dir(tmp_path / "few-shot", model, {})
+    out = tmp_path / "e.jsonl"
+    assert main(["explain", "--model", str(folder), "This is disgusting, I hate it",
+                 "--output", str(out)]) == 0
+    record = json.loads(out.read_text())
+    assert record["predicted"] == ["disgust"]
+    assert max(record["tokens"], key=lambda t: t["scores"]["disgust"])["token"] == "disgusting"
+
+
 # ------------------------------------------------------------------ output: CLI and report
 
 
