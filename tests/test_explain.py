@@ -102,6 +102,9 @@ def test_tidy_frame_and_records(tfidf):
     first = frame[frame.text_id == 0]
     assert all(text[s:e] == tok for tok, s, e in zip(first.token, first.start, first.end))
     assert set(frame["class"]) == set(tfidf.classes_)
+    fragment = result._repr_html_()  # what Jupyter shows: no page, no script
+    assert fragment.startswith('<div class="se-explain"><style>') and "<script" not in fragment
+    assert fragment.count('class="se-w"') == n_words * len(tfidf.classes_)
     record = result.to_records()[0]
     assert json.loads(json.dumps(record))["text"] == text
     assert [t["token"] for t in record["tokens"]][:4] == ["I", "ca", "n't", "believe"]
