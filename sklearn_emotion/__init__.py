@@ -32,6 +32,7 @@ _PUBLIC = {
     "TransformerClassifier": "sklearn_emotion.estimators",
     "FusionClassifier": "sklearn_emotion.estimators",
     "FewShotClassifier": "sklearn_emotion.estimators",
+    "TextVotingClassifier": "sklearn_emotion.estimators",
     "ModalityUnion": "sklearn_emotion.multimodal",
     "load_ravdess": "sklearn_emotion.datasets",
     "load_audio_folder": "sklearn_emotion.datasets",

@@ -221,11 +221,12 @@ def test_the_demo_model_folder_is_small_and_loads_without_trusted(tmp_path, goem
 
     X, y, X_test, _ = goemotions_slice
     model = make_pipeline_by_name(DEFAULT_PIPELINE, random_state=0, verbose=0)
-    model.set_params(**{f"{model.steps[-1][0]}__max_epochs": 3})
     model.fit(X, y)
     folder = save_model_dir(tmp_path / "demo", model, {"labels": sorted(set(y))})
     size = sum(p.stat().st_size for p in folder.iterdir())
-    assert size < 5_000_000, f"{size / 1e6:.1f} MB"  # MiniLM is referenced, not copied
+    # the torch weights of MiniLM (90 MB) are referenced, not copied; the demo's int8 ONNX
+    # graph (about 59 MB, its word-piece table stays float32) is stored with the model
+    assert size < 70_000_000, f"{size / 1e6:.1f} MB"
     manifest = io.read_manifest(folder / "model.zip")
     assert [r["resource"] for r in manifest["resources"]] == ["all-MiniLM-L6-v2"]
     loaded = io.load(folder / "model.zip")

@@ -103,6 +103,13 @@ def _cases() -> dict:
         "StaticEmbeddingVectorizer": (lambda: c["StaticEmbeddingVectorizer"](), texts, []),
         "TextStatsVectorizer": (lambda: c["TextStatsVectorizer"](), texts, []),
         "TfidfBaselineClassifier": (lambda: c["TfidfBaselineClassifier"](min_df=1), texts, []),
+        "TextVotingClassifier": (lambda: c["TextVotingClassifier"]([
+            ("words", c["TfidfBaselineClassifier"](min_df=1)),
+            ("chars", c["TfidfBaselineClassifier"](min_df=1, ngram_range=(1, 1),
+                                                   char_ngram_range=(2, 4)))]), texts, []),
+        "Pipeline": (lambda: c["Pipeline"]([("tfidf", c["TfidfVectorizer"]()),
+                                            ("classify", c["LogisticRegression"]())]),
+                     texts, []),
         "MFCCVectorizer": (lambda: c["MFCCVectorizer"](n_mfcc=13), _audio, audio),
     }
 
@@ -138,6 +145,12 @@ NOT_APPLICABLE: dict[str, dict[str, str]] = {
     },
     "TfidfVectorizer": {"check_n_features_in": _SKLEARN_OWN,
                         "check_set_output_pandas": _SKLEARN_OWN},
+    "Pipeline": {  # registered for multi-step members of TextVotingClassifier
+        "check_n_features_in": "scikit-learn's Pipeline: its first step here (TfidfVectorizer) "
+                               "has no n_features_in_",
+        "check_feature_names_out": "this Pipeline ends in a classifier, not a transformer",
+        "check_set_output_pandas": "this Pipeline ends in a classifier, not a transformer",
+    },
 }
 
 # Structural failures, each with the reason; anything else must pass.
@@ -150,6 +163,9 @@ EXPECTED_FAILURES: dict[tuple[str, str], str] = {
         "structural: the TF-IDF vocabulary and idf are fitted on the rows, whatever their "
         "weight (scikit-learn's TfidfVectorizer takes no sample_weight), so duplicated or "
         "dropped rows change the features themselves"),
+    ("TextVotingClassifier", "check_sample_weight_equivalence"): (
+        "structural: its members here are TfidfBaselineClassifiers, whose TF-IDF vocabulary "
+        "and idf are fitted on the rows, whatever their weight (see that class's entry)"),
     ("FewShotClassifier", "check_sample_weight_equivalence"): (
         "structural: the contrastive pairs are drawn from the rows, so k copies of a text "
         "enter k times as many pairs (and other partners) than one text of weight k; "

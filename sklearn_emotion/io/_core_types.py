@@ -22,6 +22,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
+import sklearn.utils
 import skorch.callbacks
 import skorch.dataset
 import skorch.utils
@@ -79,6 +80,7 @@ def _core_types() -> tuple:
         torch.utils.data.DataLoader, skorch.dataset.Dataset, skorch.dataset.ValidSplit,
         skorch.utils.noop,  # the default sink of skorch callbacks (a function)
         torch.nn.ReLU, torch.nn.GELU, torch.nn.Tanh,
+        sklearn.utils.Bunch,  # VotingClassifier's named_estimators_ (TextVotingClassifier)
     }
     return tuple(sorted(own | torch_types | others,
                         key=lambda t: f"{t.__module__}.{t.__qualname__}"))

@@ -36,8 +36,9 @@ through the registry), ``_grid.py`` (``--set`` and ``--grid`` parsing and checki
 Examples
 --------
 >>> from sklearn_emotion.pipelines import make_pipeline_by_name, PIPELINES
->>> sorted(PIPELINES)
-['glove-lstm', 'minilm-finetune', 'minilm-mlp', 'text-audio-fusion', 'tfidf-logreg']
+>>> sorted(PIPELINES)  # doctest: +NORMALIZE_WHITESPACE
+['few-shot', 'glove-lstm', 'minilm-finetune', 'minilm-mlp', 'text-audio-fusion', 'tfidf-logreg',
+ 'tfidf-minilm-vote']
 >>> [name for name, _ in make_pipeline_by_name("minilm-mlp").steps]
 ['clean', 'embed', 'classify']
 >>> make_pipeline_by_name("tfidf-logreg").named_steps["tfidf"].ngram_range

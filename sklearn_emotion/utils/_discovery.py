@@ -15,7 +15,9 @@ import importlib
 import inspect
 import pkgutil
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, TransformerMixin
-from sklearn.linear_model import RidgeClassifier
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression, RidgeClassifier
+from sklearn.pipeline import make_pipeline
 
 __all__ = ["all_estimators", "estimators_for_checks", "expected_failed_checks"]
 
@@ -76,6 +78,12 @@ _CHECK_PARAMS["FewShotClassifier"] = {"num_iterations": 1, "random_state": 0}
 _CHECK_PARAMS["PerLabelThresholdClassifier"] = {"estimator": RidgeClassifier(), "cv": 2}
 # dict / DataFrame input (input_tags.dict): sklearn runs the checks that apply to it
 _CHECK_PARAMS["ModalityUnion"] = {"transformers": [("text", "passthrough", "text")]}
+
+# Raw text in (only cloning is checked by sklearn); members: TF-IDF pipelines, fast.
+_CHECK_PARAMS["TextVotingClassifier"] = {"estimators": [
+    ("words", make_pipeline(TfidfVectorizer(), LogisticRegression())),
+    ("chars", make_pipeline(TfidfVectorizer(analyzer="char_wb"), LogisticRegression())),
+]}
 
 # Discovered estimators that the common checks do not run yet, each with the reason.
 _NOT_CHECKED_YET: dict[str, str] = {}
