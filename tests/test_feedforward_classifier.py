@@ -102,14 +102,19 @@ def test_class_weight_balanced_sets_criterion_weights():
     X, y = make_data(n_samples=200)
     keep = np.r_[np.flatnonzero(y != "joy"), np.flatnonzero(y == "joy")[:10]]
     X, y = X[keep], y[keep]
-    plain = FeedForwardClassifier(random_state=0, **FAST).fit(X, y)
+    plain = FeedForwardClassifier(class_weight=None, random_state=0, **FAST).fit(X, y)
     balanced = FeedForwardClassifier(class_weight="balanced", random_state=0, **FAST).fit(X, y)
+    default = FeedForwardClassifier(random_state=0, **FAST).fit(X, y)
 
-    assert plain.criterion_.weight is None
+    assert plain.criterion_.weight is None and plain.class_weight_ is None
     expected = compute_class_weight("balanced", classes=LABELS, y=y)
     np.testing.assert_allclose(balanced.criterion_.weight.numpy(), expected, rtol=1e-6)
     np.testing.assert_allclose(balanced.class_weight_, expected)
     assert not np.array_equal(plain.predict_proba(X), balanced.predict_proba(X))
+    # the default, "balanced_sqrt": the square roots of the balanced weights
+    assert default.class_weight == "balanced_sqrt"
+    np.testing.assert_allclose(default.criterion_.weight.numpy(), np.sqrt(expected), rtol=1e-6)
+    np.testing.assert_allclose(default.class_weight_, np.sqrt(expected))
 
 
 def test_class_weight_dict_and_explicit_criterion_weight(data):
@@ -439,6 +444,9 @@ def test_multilabel_class_names_and_weights(multilabel_data):
     np.testing.assert_allclose(clf.criterion_.pos_weight.numpy(), (200 - positives) / positives,
                                rtol=1e-6)
     assert clf.label_encoder_.inverse_transform(Y[:1])[0] == tuple(np.array(names)[Y[0] == 1])
+    clf.set_params(class_weight="balanced_sqrt").fit(X, Y)
+    np.testing.assert_allclose(clf.criterion_.pos_weight.numpy(),
+                               np.sqrt((200 - positives) / positives), rtol=1e-6)
 
     clf.set_params(class_weight={"fear": 4.0}).fit(X, Y)
     assert clf.criterion_.pos_weight.tolist() == [1.0, 1.0, 4.0, 1.0]
@@ -460,6 +468,8 @@ def test_multilabel_other_criterion_is_kept_and_still_gets_a_sigmoid(multilabel_
     clf = FeedForwardClassifier(criterion=torch.nn.MultiLabelSoftMarginLoss, random_state=0,
                                 **{**FAST, "max_epochs": 2}).fit(X, Y)
     assert isinstance(clf.criterion_, torch.nn.MultiLabelSoftMarginLoss)
+    # it takes no pos_weight: the default class_weight gives way, a chosen one would not
+    assert clf.class_weight == "balanced_sqrt" and clf.class_weight_ is None
     proba = clf.predict_proba(X)
     assert ((proba > 0) & (proba < 1)).all() and proba.shape == (200, 4)
 

@@ -81,7 +81,7 @@ def test_empty_label_sets_are_all_zero_rows(features):
 
 def test_balanced_class_weight_changes_the_loss_value(features):
     X, Y, _, _ = features
-    plain = FeedForwardClassifier(**{**FAST, "max_epochs": 1}).fit(X, Y)
+    plain = FeedForwardClassifier(class_weight=None, **{**FAST, "max_epochs": 1}).fit(X, Y)
     balanced = clone(plain).set_params(class_weight="balanced").fit(X, Y)
     positives = Y.sum(axis=0)
     pos_weight = (len(Y) - positives) / positives

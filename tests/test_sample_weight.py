@@ -104,7 +104,7 @@ def test_bad_weights_get_a_clear_error_before_training(data, weights, match):
 
 
 # ------------------------------------------------------------- the training loss
-@pytest.mark.parametrize("class_weight", [None, "balanced"])
+@pytest.mark.parametrize("class_weight", [None, "balanced", "balanced_sqrt"])
 def test_integer_weights_match_duplicated_rows(data, class_weight):
     X, y, weights = data
     clf = FeedForwardClassifier(LinearNet, lr=0.05, max_epochs=30, class_weight=class_weight,
@@ -113,7 +113,7 @@ def test_integer_weights_match_duplicated_rows(data, class_weight):
     repeated = clone(clf).fit(np.repeat(X, weights, axis=0), np.repeat(y, weights))
     _assert_same_model(weighted, repeated, X)
     _assert_different_model(weighted, clone(clf).fit(X, y), X)  # the weights matter
-    if class_weight == "balanced":  # class weights count the weighted samples
+    if class_weight is not None:  # class weights count the weighted samples
         np.testing.assert_allclose(weighted.class_weight_, repeated.class_weight_)
 
 
@@ -242,7 +242,7 @@ def test_validation_loss_is_weighted(data):
         return Subset(dataset, train), Subset(dataset, valid)
 
     clf = FeedForwardClassifier(LinearNet, lr=0.05, max_epochs=1, train_split=split,
-                                **{**EXACT, "early_stopping": False})
+                                class_weight=None, **{**EXACT, "early_stopping": False})
     clf.fit(X, y, sample_weight=weights)
     logits = clf.module_(torch.as_tensor(X[valid]))
     targets = torch.as_tensor(clf.label_encoder_.transform(y[valid]))

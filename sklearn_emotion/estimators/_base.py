@@ -18,6 +18,8 @@ stores them. Its hooks are ``_validate_input`` (how X is checked) and
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 import torch
 from skorch.utils import is_dataset
@@ -227,6 +229,12 @@ class _EmotionNetMixin(
         weight = getattr(self, "class_weight_", None)
         if weight is not None and key not in kwargs:
             if isinstance(criterion, torch.nn.Module) or not accepted_kwargs(criterion, [key]):
+                if self._class_weight_is_default():
+                    # the estimator's default weighting gives way to a criterion without
+                    # weights; only a class_weight the user chose is an error
+                    self.class_weight_ = None
+                    self.criterion_ = self.initialized_instance(criterion, kwargs)
+                    return self
                 raise ValueError(
                     f"{type(self).__name__}: class_weight={self.class_weight!r} needs a "
                     f"criterion class that accepts a '{key}' argument (such as "
@@ -236,6 +244,11 @@ class _EmotionNetMixin(
             kwargs[key] = torch.as_tensor(weight, dtype=torch.float32)
         self.criterion_ = self.initialized_instance(criterion, kwargs)
         return self
+
+    def _class_weight_is_default(self) -> bool:
+        default = inspect.signature(type(self).__init__).parameters.get("class_weight")
+        return default is not None and isinstance(self.class_weight, str) and (
+            self.class_weight == default.default)
 
     def _check_numeric_input(self, X):
         # raw-text estimators (TransformerClassifier) check their texts themselves

@@ -13,7 +13,8 @@ accuracy. ``y`` may also be a list of label lists (``[["joy", "love"], ["anger"]
 []]``): it is binarized with ``MultiLabelBinarizer`` semantics, ``classes_`` are the
 sorted label names (or ``classes``), and
 ``label_encoder_.inverse_transform(net.predict(X))`` gives label lists back.
-``class_weight="balanced"`` sets ``pos_weight`` to negatives / positives per label.
+``class_weight="balanced"`` sets ``pos_weight`` to negatives / positives per label
+(``"balanced_sqrt"``: its square root).
 """
 
 from __future__ import annotations
@@ -124,8 +125,8 @@ class _MultiLabelMixin:
         """``class_weight`` as BCEWithLogitsLoss's ``pos_weight`` (one value per label).
 
         "balanced": negatives / positives of each label (1 where a label is constant),
-        counted with the sample weights; a dict ``{label: weight}`` sets the weight of
-        the positives of those labels.
+        counted with the sample weights ("balanced_sqrt": its square root); a dict
+        ``{label: weight}`` sets the weight of the positives of those labels.
         """
         if self.class_weight is None:
             return None
@@ -146,7 +147,8 @@ class _MultiLabelMixin:
         positives = weights @ (Y != 0).astype(np.float64)
         negatives = weights.sum() - positives
         constant = (positives == 0) | (negatives == 0)
-        return np.where(constant, 1.0, negatives / np.where(constant, 1.0, positives))
+        balanced = np.where(constant, 1.0, negatives / np.where(constant, 1.0, positives))
+        return np.sqrt(balanced) if self.class_weight == "balanced_sqrt" else balanced
 
     def _training_criterion(self):
         """``(criterion, weight keyword, example loss)`` for the fitted kind of target.

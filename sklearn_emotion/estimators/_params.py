@@ -37,7 +37,7 @@ NET_PARAMETER_CONSTRAINTS: dict = {
     "batch_size": [Interval(Integral, 1, None, closed="left"), Options(Integral, {-1})],
     "train_split": [StrOptions({"auto"}), callable, None],
     "classes": ["array-like", None],
-    "class_weight": [dict, StrOptions({"balanced"}), None],
+    "class_weight": [dict, StrOptions({"balanced", "balanced_sqrt"}), None],
     "random_state": ["random_state"],
     "early_stopping": ["boolean"],
     "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
@@ -107,12 +107,14 @@ train_split : "auto", callable or None, default={default}
     ``early_stopping=True`` and trains on all of it otherwise. Any skorch split (e.g.
     ``skorch.helper.predefined_split``) or ``None`` (no validation) is used as given.""",
     "class_weight": """\
-class_weight : dict, "balanced" or None, default={default}
+class_weight : dict, "balanced", "balanced_sqrt" or None, default={default}
     Weights of the classes in the loss, as in scikit-learn: ``{label: weight}`` or
-    ``"balanced"`` (``n_samples / (n_classes * np.bincount(y))``). Passed as ``weight``
-    to the criterion, unless ``criterion__weight`` is set. Multi-label: the weight of
-    each label's positives, passed as ``pos_weight``; ``"balanced"`` is negatives /
-    positives per label.""",
+    ``"balanced"`` (``n_samples / (n_classes * np.bincount(y))``); ``"balanced_sqrt"``
+    is the square root of the balanced weights, a milder correction that lifts rare
+    classes without flooding the predictions with them. Passed as ``weight`` to the
+    criterion, unless ``criterion__weight`` is set. Multi-label: the weight of each
+    label's positives, passed as ``pos_weight``; ``"balanced"`` is negatives /
+    positives per label, ``"balanced_sqrt"`` its square root.""",
     "random_state": """\
 random_state : int, RandomState instance or None, default={default}
     Seeds weight initialization, dropout, batch shuffling and the validation split.

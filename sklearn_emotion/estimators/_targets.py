@@ -63,13 +63,14 @@ class _TargetsMixin:
             encoder = LabelEncoder().fit(y if labels is None else np.asarray(labels))
             check_several_classes(encoder.classes_, name)
             self.label_encoder_ = encoder
-            self.class_weight_ = (
-                None
-                if self.class_weight is None
-                else compute_class_weight(
-                    self.class_weight, classes=encoder.classes_, y=y, sample_weight=sample_weight
+            self.class_weight_ = None
+            if self.class_weight is not None:
+                sqrt = isinstance(self.class_weight, str) and self.class_weight == "balanced_sqrt"
+                weights = compute_class_weight(
+                    "balanced" if sqrt else self.class_weight, classes=encoder.classes_, y=y,
+                    sample_weight=sample_weight,
                 )
-            )
+                self.class_weight_ = np.sqrt(weights) if sqrt else weights
         unseen = np.setdiff1d(np.unique(y), self.classes_)
         if unseen.size:
             raise ValueError(
