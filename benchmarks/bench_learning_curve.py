@@ -204,6 +204,8 @@ def plot(results: dict, path: Path) -> None:
             if head != "LR balanced":
                 ax.fill_between(n, mean - sd, mean + sd, color=color, alpha=0.2)
         ax.set_xscale("log")
+        ax.minorticks_off()
+        ax.set_xticks(n, [f"{v:,}" for v in n], fontsize=8)
         ax.set_title(f"{curve['dataset']}, {curve['embedding']}", fontsize=10)
         ax.set_xlabel("training texts")
         ax.set_ylabel("test macro-F1")
