@@ -55,6 +55,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--sizes", default="500,1000,4000,all",
                         help="training sizes, comma-separated; 'all' is the whole split")
     parser.add_argument("--seeds", type=int, default=5, help="draws per size")
+    parser.add_argument("--first-seed", type=int, default=0,
+                        help="seeds are first-seed, first-seed + 1, ... (to add draws later)")
     parser.add_argument("--seeds-all", type=int, default=None,
                         help="FF seeds at 'all' (default: --seeds); the slowest point")
     parser.add_argument("--dair", type=Path, default=None, help="dair-ai emotion folder")
@@ -121,7 +123,7 @@ def run_size(n, Z_train, y_train, Z_test, y_test, args) -> dict:
 
     runs = {head: [] for head in HEADS}
     seeds = args.seeds if n < len(y_train) or args.seeds_all is None else args.seeds_all
-    for seed in range(seeds):
+    for seed in range(args.first_seed, args.first_seed + seeds):
         if n < len(y_train):
             X, _, y, _ = train_test_split(Z_train, y_train, train_size=n, stratify=y_train,
                                           random_state=seed)
@@ -143,14 +145,18 @@ def run_size(n, Z_train, y_train, Z_test, y_test, args) -> dict:
                 "fit_s": fit_s,
                 **({"epochs": len(model.history_)} if head == "FF" else {}),
             })
+    return {"n_train": int(min(n, len(y_train))), "draws": seeds, "runs": runs,
+            "summary": summarise(runs)}
+
+
+def summarise(runs: dict) -> dict:
     summary = {}
     for head, rows in runs.items():
         f1 = np.array([r["macro_f1"] for r in rows])
         summary[head] = {"macro_f1_mean": float(f1.mean()), "macro_f1_sd": float(f1.std()),
                          "accuracy_mean": float(np.mean([r["accuracy"] for r in rows])),
                          "fit_s_mean": float(np.mean([r["fit_s"] for r in rows]))}
-    return {"n_train": int(min(n, len(y_train))), "draws": seeds, "runs": runs,
-            "summary": summary}
+    return summary
 
 
 def markdown(results: dict) -> str:
@@ -226,13 +232,19 @@ def merge(paths) -> tuple[dict, dict]:
         payload = json.loads(Path(path).read_text(encoding="utf-8"))
         envs.append(payload["environment"])
         for curve in payload["results"]["curves"]:
-            key = (curve["dataset"], curve["embedding"])
-            if key in curves:
-                curves[key]["points"] += curve["points"]
-            else:
-                curves[key] = {**curve, "points": list(curve["points"])}
+            points = curves.setdefault((curve["dataset"], curve["embedding"]),
+                                       {**curve, "points": {}})["points"]
+            for point in curve["points"]:  # draws of the same size (--first-seed) pool
+                if point["n_train"] in points:
+                    pooled = points[point["n_train"]]
+                    for head in HEADS:
+                        pooled["runs"][head] += point["runs"][head]
+                    pooled["draws"] += point["draws"]
+                    pooled["summary"] = summarise(pooled["runs"])
+                else:
+                    points[point["n_train"]] = json.loads(json.dumps(point))
     for curve in curves.values():
-        curve["points"].sort(key=lambda point: point["n_train"])
+        curve["points"] = [curve["points"][n] for n in sorted(curve["points"])]
     return {"curves": list(curves.values()), "merged_from": [str(p) for p in paths]}, envs[0]
 
 
