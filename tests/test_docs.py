@@ -200,7 +200,7 @@ def test_every_check_has_its_page():
 
 GUIDE = ["index.md", "text-models.md", "multilabel.md", "speech.md", "command-line.md",
          "scaling.md", "reliability-and-persistence.md", "plugins.md", "benchmarks.md",
-         "architecture.md", "works-with.md", "few-shot.md", "explanations.md"]
+         "architecture.md", "works-with.md", "speed.md", "few-shot.md", "explanations.md"]
 
 
 def test_the_guide_has_its_pages_and_the_index_links_them_all():
