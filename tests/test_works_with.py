@@ -243,10 +243,10 @@ def test_tuned_threshold_on_a_binary_task(features):
     model = TunedThresholdClassifierCV(net(), scoring="balanced_accuracy", cv=3,
                                        random_state=0).fit(Z, binary)
     assert 0 < model.best_threshold_ < 1
-    pos = list(model.classes_).index("joy")
     # the tuned threshold, applied by hand to the refitted network, gives its predictions
-    by_hand = np.where(model.estimator_.predict_proba(Z)[:, pos] >= model.best_threshold_,
-                       "joy", "other")
+    # (no pos_label: scikit-learn thresholds the probability of classes_[1])
+    by_hand = np.where(model.estimator_.predict_proba(Z)[:, 1] >= model.best_threshold_,
+                       model.classes_[1], model.classes_[0])
     np.testing.assert_array_equal(model.predict(Z), by_hand)
 
 
