@@ -43,6 +43,8 @@ _PUBLIC = {
     "plot_multilabel_confusion_matrix": "sklearn_emotion.metrics",
     "PerLabelThresholdClassifier": "sklearn_emotion.multilabel",
     "tune_thresholds": "sklearn_emotion.multilabel",
+    "TokenExplainer": "sklearn_emotion.explain",
+    "Explanation": "sklearn_emotion.explain",
     "apply_thresholds": "sklearn_emotion.multilabel",
     "get_config": "sklearn_emotion.utils._validation",
     "set_config": "sklearn_emotion.utils._validation",
