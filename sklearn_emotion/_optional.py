@@ -11,7 +11,8 @@ __all__ = ["import_optional"]
 
 
 def import_optional(
-    name: str, *, extra: str | None = None, feature: str | None = None
+    name: str, *, extra: str | None = None, feature: str | None = None,
+    alternative: str | None = None,
 ) -> ModuleType:
     """Import module ``name`` or raise :class:`MissingDependencyError`.
 
@@ -23,6 +24,8 @@ def import_optional(
         The ``pip install sklearn-emotion[extra]`` extra that provides it.
     feature : str, default=None
         What needs the module, used in the message (e.g. ``"SentenceVectorizer"``).
+    alternative : str, default=None
+        Another way out, appended to the message (e.g. ``"use backend='torch'"``).
 
     Examples
     --------
@@ -36,6 +39,7 @@ def import_optional(
         who = feature or "This feature"
         package = name.split(".")[0]
         how = f"pip install sklearn-emotion[{extra}]" if extra else f"pip install {package}"
+        other = f", or {alternative}" if alternative else ""
         raise MissingDependencyError(
-            f"{who} requires {package}, which is not installed; install it with `{how}`."
+            f"{who} requires {package}, which is not installed; install it with `{how}`{other}."
         ) from exc

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..exceptions import MissingDependencyError
+from .._optional import import_optional
 from ..utils._io import atomic_path
 
 __all__ = ["ONNX_EXTRA", "require_onnx", "graph_key", "build_graph", "export_onnx",
@@ -39,16 +39,9 @@ _GRAPHS: OrderedDict[str, bytes] = OrderedDict()
 
 def require_onnx(feature: str) -> None:
     """Import onnxruntime and onnx, or raise an error that names the extra to install."""
-    import importlib
-
     for name in ("onnxruntime", "onnx"):
-        try:
-            importlib.import_module(name)
-        except ImportError as exc:
-            raise MissingDependencyError(
-                f"{feature} with backend='onnx' requires {name}, which is not installed; "
-                f"install it with `{ONNX_EXTRA}`, or use backend='torch'."
-            ) from exc
+        import_optional(name, extra="onnx", feature=f"{feature} with backend='onnx'",
+                        alternative="use backend='torch'")
 
 
 def _version(name: str) -> str:
