@@ -51,6 +51,40 @@ def one_torch_thread():
     torch.set_num_threads(n_threads)
 
 
+def save_tiny_bert(folder, corpus, *, vocab_size=300, hidden_size=16, intermediate_size=32,
+                   max_position_embeddings=64):
+    """Save a seeded one-layer BERT with a word-piece vocabulary learnt from ``corpus``.
+
+    The folder looks like a hub model folder (weights, config, tokenizer), so the
+    library's ``model=PATH`` loading is tested offline. Returns the folder as a string.
+    """
+    import torch
+    import transformers
+    from tokenizers import BertWordPieceTokenizer, processors
+
+    pieces = BertWordPieceTokenizer(lowercase=True)
+    pieces.train_from_iterator(list(corpus), vocab_size=vocab_size, show_progress=False)
+    backend = pieces._tokenizer
+    backend.post_processor = processors.BertProcessing(
+        ("[SEP]", backend.token_to_id("[SEP]")), ("[CLS]", backend.token_to_id("[CLS]"))
+    )
+    tokenizer = transformers.PreTrainedTokenizerFast(
+        tokenizer_object=backend, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]",
+        sep_token="[SEP]", mask_token="[MASK]",
+        model_input_names=["input_ids", "token_type_ids", "attention_mask"],
+    )
+    config = transformers.BertConfig(
+        vocab_size=len(tokenizer), hidden_size=hidden_size, num_hidden_layers=1,
+        num_attention_heads=2, intermediate_size=intermediate_size,
+        max_position_embeddings=max_position_embeddings,
+    )
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        transformers.BertModel(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return str(folder)
+
+
 @pytest.fixture(scope="session")
 def goemotions_slice():
     """A small, class-balanced slice of real GoEmotions (Ekman, single-label) train/test data."""

@@ -18,7 +18,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.utils._param_validation import InvalidParameterError
 
-from conftest import requires_minilm
+from conftest import requires_minilm, save_tiny_bert
 from sklearn_emotion import io
 from sklearn_emotion.datasets import load_goemotions
 from sklearn_emotion.distributed import stream_predict
@@ -57,29 +57,9 @@ def minilm(texts):
 @pytest.fixture(scope="module")
 def tiny_bert(tmp_path_factory):
     """A one-layer BERT with a 300-piece vocabulary, saved like a hub model folder."""
-    import torch
-    import transformers
-    from tokenizers import BertWordPieceTokenizer, processors
-
     corpus, _ = load_goemotions(subset="validation", return_X_y=True)
-    pieces = BertWordPieceTokenizer(lowercase=True)
-    pieces.train_from_iterator(list(corpus[:2000]), vocab_size=300, show_progress=False)
-    backend = pieces._tokenizer
-    backend.post_processor = processors.BertProcessing(
-        ("[SEP]", backend.token_to_id("[SEP]")), ("[CLS]", backend.token_to_id("[CLS]")))
-    tokenizer = transformers.PreTrainedTokenizerFast(
-        tokenizer_object=backend, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]",
-        sep_token="[SEP]", mask_token="[MASK]",
-        model_input_names=["input_ids", "token_type_ids", "attention_mask"])
-    config = transformers.BertConfig(
-        vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=1,
-        num_attention_heads=2, intermediate_size=64, max_position_embeddings=128)
-    folder = tmp_path_factory.mktemp("tiny-bert-onnx")
-    with torch.random.fork_rng():
-        torch.manual_seed(0)
-        transformers.BertModel(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return str(folder)
+    return save_tiny_bert(tmp_path_factory.mktemp("tiny-bert-onnx"), corpus[:2000],
+                          hidden_size=32, intermediate_size=64, max_position_embeddings=128)
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import has_fit_parameter
 from torch.utils.data import Subset
+from conftest import save_tiny_bert
 
 from sklearn_emotion.estimators import (
     FeedForwardClassifier,
@@ -206,31 +207,9 @@ def goemotions_texts():
 @pytest.fixture(scope="module")
 def tiny_bert(tmp_path_factory, goemotions_texts):
     """A one-layer BERT with a tiny word-piece vocabulary, saved as a model folder."""
-    transformers = pytest.importorskip("transformers")
-    from tokenizers import BertWordPieceTokenizer, processors
-
+    pytest.importorskip("transformers")
     X, _ = goemotions_texts
-    pieces = BertWordPieceTokenizer(lowercase=True)
-    pieces.train_from_iterator(list(X), vocab_size=200, show_progress=False)
-    backend = pieces._tokenizer
-    backend.post_processor = processors.BertProcessing(
-        ("[SEP]", backend.token_to_id("[SEP]")), ("[CLS]", backend.token_to_id("[CLS]"))
-    )
-    tokenizer = transformers.PreTrainedTokenizerFast(
-        tokenizer_object=backend, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]",
-        sep_token="[SEP]", mask_token="[MASK]",
-        model_input_names=["input_ids", "token_type_ids", "attention_mask"],
-    )
-    config = transformers.BertConfig(
-        vocab_size=len(tokenizer), hidden_size=16, num_hidden_layers=1,
-        num_attention_heads=2, intermediate_size=32, max_position_embeddings=64,
-    )
-    folder = tmp_path_factory.mktemp("tiny-bert")
-    with torch.random.fork_rng():
-        torch.manual_seed(0)
-        transformers.BertModel(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return str(folder)
+    return save_tiny_bert(tmp_path_factory.mktemp("tiny-bert"), X, vocab_size=200)
 
 
 # --------------------------------------------------------- the validation split

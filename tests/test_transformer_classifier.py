@@ -19,7 +19,7 @@ import joblib
 import numpy as np
 import pytest
 import torch
-from conftest import requires_minilm
+from conftest import requires_minilm, save_tiny_bert
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, cross_val_score
@@ -63,39 +63,8 @@ def texts():
 @pytest.fixture(scope="module")
 def tiny_bert(tmp_path_factory):
     """A one-layer BERT with a 300-piece vocabulary, saved like a hub model folder."""
-    import transformers
-    from tokenizers import BertWordPieceTokenizer, processors
-
     corpus, _ = load_goemotions(subset="train", return_X_y=True)
-    pieces = BertWordPieceTokenizer(lowercase=True)
-    pieces.train_from_iterator(list(corpus[:2000]), vocab_size=300, show_progress=False)
-    backend = pieces._tokenizer
-    backend.post_processor = processors.BertProcessing(
-        ("[SEP]", backend.token_to_id("[SEP]")), ("[CLS]", backend.token_to_id("[CLS]"))
-    )
-    tokenizer = transformers.PreTrainedTokenizerFast(
-        tokenizer_object=backend,
-        unk_token="[UNK]",
-        pad_token="[PAD]",
-        cls_token="[CLS]",
-        sep_token="[SEP]",
-        mask_token="[MASK]",
-        model_input_names=["input_ids", "token_type_ids", "attention_mask"],
-    )
-    config = transformers.BertConfig(
-        vocab_size=len(tokenizer),
-        hidden_size=16,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=32,
-        max_position_embeddings=64,
-    )
-    folder = tmp_path_factory.mktemp("tiny-bert")
-    with torch.random.fork_rng():
-        torch.manual_seed(0)
-        transformers.BertModel(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return str(folder)
+    return save_tiny_bert(tmp_path_factory.mktemp("tiny-bert"), corpus[:2000])
 
 
 @pytest.fixture(scope="module")
