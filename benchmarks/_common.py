@@ -35,7 +35,7 @@ from importlib import metadata
 from pathlib import Path
 
 __all__ = ["SCHEMA_VERSION", "RESULTS", "environment", "load_average", "config_of",
-           "data_folder", "write_result"]
+           "data_folder", "write_result", "export_to_transformers"]
 
 SCHEMA_VERSION = 1
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -168,3 +168,22 @@ def write_result(
     text = f"# {title}\n\n{_environment_line(env)}\n\n{markdown.strip()}\n"
     Path(f"{stem}.md").write_text(text, encoding="utf-8")
     return stem
+
+
+def export_to_transformers(clf, folder: Path) -> Path:
+    """Copy a TransformerClassifier(pooling="pooler") into a
+    BertForSequenceClassification folder that ``pipeline()`` loads."""
+    from transformers import AutoConfig, AutoModelForSequenceClassification
+
+    net = clf.module_
+    config = AutoConfig.from_pretrained(clf.model_path_)
+    config.num_labels = len(clf.classes_)
+    config.id2label = {i: str(c) for i, c in enumerate(clf.classes_)}
+    config.label2id = {str(c): i for i, c in enumerate(clf.classes_)}
+    model = AutoModelForSequenceClassification.from_config(config)
+    base = getattr(model, model.base_model_prefix)
+    base.load_state_dict(net.encoder.state_dict(), strict=True)
+    model.classifier.load_state_dict(net.head.state_dict())
+    model.save_pretrained(folder)
+    clf.tokenizer_.save_pretrained(folder)
+    return folder

@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from _common import config_of, data_folder, environment, write_result
+from _common import config_of, data_folder, environment, export_to_transformers, write_result
 
 SIDES = {"torch": {}, "onnx": {"backend": "onnx"},
          "onnx-int8": {"backend": "onnx", "quantize": "int8"}}
@@ -122,24 +122,6 @@ def embeddings(args) -> dict:
 
 
 # ------------------------------------------------------------ (2) fine-tuned classifier
-def export_to_transformers(clf, folder: Path) -> Path:
-    """Copy a TransformerClassifier(pooling="pooler") into a
-    BertForSequenceClassification folder that ``pipeline()`` loads."""
-    from transformers import AutoConfig, AutoModelForSequenceClassification
-
-    net = clf.module_
-    config = AutoConfig.from_pretrained(clf.model_path_)
-    config.num_labels = len(clf.classes_)
-    config.id2label = {i: str(c) for i, c in enumerate(clf.classes_)}
-    config.label2id = {str(c): i for i, c in enumerate(clf.classes_)}
-    model = AutoModelForSequenceClassification.from_config(config)
-    getattr(model, model.base_model_prefix).load_state_dict(net.encoder.state_dict())
-    model.classifier.load_state_dict(net.head.state_dict())
-    model.save_pretrained(folder)
-    clf.tokenizer_.save_pretrained(folder)
-    return folder
-
-
 def classifier(args) -> dict:
     from transformers import pipeline as hf_pipeline
 

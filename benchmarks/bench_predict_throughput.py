@@ -45,7 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
-from _common import RESULTS, config_of, environment, write_result
+from _common import RESULTS, config_of, environment, export_to_transformers, write_result
 
 PIPELINES = ("tfidf-logreg", "glove-lstm", "minilm-mlp", "minilm-finetune")
 STREAM_PIPELINES = ("tfidf-logreg", "glove-mean-logreg")
@@ -100,25 +100,6 @@ def build(name: str, args):
                   f"{final}__module__pooling": "pooler", f"{final}__warmup_steps": 10,
                   f"{final}__random_state": 0, f"{final}__device": "cpu"}
     return pipe.set_params(**params)
-
-
-def export_to_transformers(clf, folder: Path) -> Path:
-    """Copy a TransformerClassifier(module__pooling="pooler") into a
-    BertForSequenceClassification folder that ``pipeline()`` loads."""
-    from transformers import AutoConfig, AutoModelForSequenceClassification
-
-    net = clf.module_
-    config = AutoConfig.from_pretrained(clf.model_path_)
-    config.num_labels = len(clf.classes_)
-    config.id2label = {i: str(c) for i, c in enumerate(clf.classes_)}
-    config.label2id = {str(c): i for i, c in enumerate(clf.classes_)}
-    model = AutoModelForSequenceClassification.from_config(config)
-    base = getattr(model, model.base_model_prefix)
-    base.load_state_dict(net.encoder.state_dict(), strict=True)
-    model.classifier.load_state_dict(net.head.state_dict())
-    model.save_pretrained(folder)
-    clf.tokenizer_.save_pretrained(folder)
-    return folder
 
 
 def timed(fn, texts) -> tuple[float, object]:
