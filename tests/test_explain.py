@@ -69,20 +69,66 @@ class CountingModel:
 
 def test_occlusion_puts_the_emotion_word_on_top(tfidf):
     result = TokenExplainer(tfidf).explain(list(PROBES))
+    leave_one_out = TokenExplainer(tfidf, n_contexts=1).explain(list(PROBES))
     for i, (label, word) in enumerate(PROBES.values()):
         assert result.predicted[i] == [label]
         assert result.top_tokens(i, k=1) == [word], result.word_scores(i)
-        # the score is the drop of the probability when the word is removed
+        assert leave_one_out.top_tokens(i, k=1) == [word]
+        # leave-one-out: the drop of the probability when the word is removed
         without = list(PROBES)[i].replace(word + " ", "", 1).replace(word, "", 1)
         drop = result.probability(i, label) - tfidf.predict_proba([without])[0][
             list(tfidf.classes_).index(label)]
-        assert result.word_scores(i)[word] == pytest.approx(drop, abs=1e-9)
+        assert leave_one_out.word_scores(i)[word] == pytest.approx(drop, abs=1e-9)
+        assert result.word_scores(i)[word] != pytest.approx(drop, abs=1e-6)
+
+
+class RuleModel:
+    """p(yes) from the words of a text: a sum of word weights, or an OR of words."""
+
+    classes_ = np.array(["no", "yes"])
+
+    def __init__(self, weights=None, any_of=()):
+        self.weights, self.any_of = weights or {}, set(any_of)
+
+    def __sklearn_is_fitted__(self):
+        return True
+
+    def predict_proba(self, texts):
+        yes = []
+        for text in texts:
+            words = text.lower().split()
+            if self.any_of:
+                yes.append(0.9 if self.any_of & set(words) else 0.1)
+            else:
+                yes.append(0.1 + sum(self.weights.get(w, 0.0) for w in words))
+        return np.column_stack([1 - np.array(yes), yes])
+
+
+def test_occlusion_in_context_credits_redundant_words():
+    text = "i feel sad and down today"
+    either = RuleModel(any_of=("sad", "down"))
+    alone = TokenExplainer(either, n_contexts=1).explain([text], target="yes")
+    assert set(alone.word_scores(0).values()) == {0.0}  # removing one word changes nothing
+    result = TokenExplainer(either).explain([text], target="yes")
+    scores = result.word_scores(0)
+    assert sorted(scores, key=scores.get)[-2:] in (["sad", "down"], ["down", "sad"])
+    assert min(scores["sad"], scores["down"]) > 0.1 and scores["feel"] == 0.0
+    # an additive model: every context gives each word its own weight back
+    additive = RuleModel(weights={"sad": 0.4, "down": 0.3, "feel": -0.05})
+    scores = TokenExplainer(additive).explain([text], target="yes").word_scores(0)
+    assert scores["sad"] == pytest.approx(0.4) and scores["down"] == pytest.approx(0.3)
+    assert scores["feel"] == pytest.approx(-0.05) and scores["today"] == pytest.approx(0.0)
+    # a text's contexts depend on the text and the seed, not on its neighbours
+    other = TokenExplainer(either).explain(["so so tired", text], target="yes")
+    np.testing.assert_array_equal(other.scores[1], result.scores[0])
+    reseeded = TokenExplainer(either, random_state=1).explain([text], target="yes")
+    assert not np.array_equal(reseeded.scores[0], result.scores[0])
 
 
 def test_perturbed_texts_are_deduplicated_and_batched(tfidf):
     model = CountingModel(tfidf)
     texts = ["so happy so happy", "so happy so happy", "awful"]
-    result = TokenExplainer(model, batch_size=3).explain(texts)
+    result = TokenExplainer(model, batch_size=3, n_contexts=1).explain(texts)
     sent = [t for call in model.calls for t in call]
     # text, "happy so happy" / "so so happy" / "so happy happy" / "so happy so", "awful",
     # then "" (awful without its only word) once, for the probabilities of no words
@@ -125,6 +171,10 @@ def test_target_label_and_errors(tfidf):
         explainer.explain(["fine", "  "])
     with pytest.raises(InvalidInputTypeError, match="Text 0 is a int"):
         explainer.explain([3])
+    with pytest.raises(InvalidInputError, match="'context_keep' parameter.*in \\(0, 1\\]"):
+        TokenExplainer(tfidf, context_keep=0).explain(["hi"])
+    with pytest.raises(InvalidInputError, match="'n_contexts' parameter"):
+        TokenExplainer(tfidf, n_contexts=0).explain(["hi"])
     with pytest.raises(InvalidInputError, match="'method' parameter"):
         TokenExplainer(tfidf, method="lime").explain(["hi"])
     with pytest.raises(NotFittedError, match="not fitted yet"):
