@@ -5,12 +5,15 @@ For each data set (dair-ai emotion test split, GoEmotions-Ekman test split) and 
 feed-forward head), the same test texts are explained for the model's predicted class
 by:
 
-- ``occlusion``: :class:`sklearn_emotion.explain.TokenExplainer` (default method);
+- ``occlusion``: :class:`sklearn_emotion.explain.TokenExplainer` (default method and
+  parameters: the full text and 15 random contexts);
 - ``integrated_gradients``: the same, ``method="integrated_gradients"`` (LSTM only:
   the other two models have no embedding layer to integrate over);
 - ``shap``: ``shap.Explainer`` with a ``shap.maskers.Text`` masker (the Partition
-  explainer) on ``predict_proba``, ``--shap-evals`` evaluations per text;
-- ``lime``: ``lime.lime_text.LimeTextExplainer``, ``--lime-samples`` samples per text;
+  explainer) on ``predict_proba``, ``--shap-evals`` evaluations per text (default 500,
+  shap's own);
+- ``lime``: ``lime.lime_text.LimeTextExplainer``, ``--lime-samples`` samples per text
+  (default 5000, LIME's own);
 - ``random``: a random order of the words (the floor).
 
 All methods see the same words (those of ``sklearn_emotion.text.tokenize``): shap
@@ -23,19 +26,29 @@ probability when the k highest-ranked words are removed, averaged over k and tex
 (each method on all texts, one after the other, same process and threads). Agreement
 is the Spearman rank correlation of each method's word scores with occlusion's, averaged
 over texts with at least three words. Results: ``benchmarks/results/explain_<date>``
-(``.json``, ``.md`` and a ``.png`` of the AOPC bars).
+(``.json``, ``.md`` and a ``.png`` of the AOPC bars); the ``.md`` says, per model,
+whether each target of issue 18 is met.
+
+The MiniLM model's vectorizer uses the library's embedding cache (a fresh folder for
+each method, so no method reuses another's encodings): a perturbed text that comes back
+(LIME's and shap's samples of short texts repeat) is encoded once. ``--jobs 2`` runs the
+data sets in two processes (one torch thread each); times are compared within a process.
 
 Usage::
 
     python benchmarks/bench_explain.py --dair DAIR_FOLDER --n-texts 300   # the issue's size
-    python benchmarks/bench_explain.py --dair DAIR_FOLDER --n-texts 50 --minilm-texts 10 \
-        --n-train 6000 --minilm-train 1000 --lime-samples 300 --shap-evals 200  # what ran
+    python benchmarks/bench_explain.py --dair DAIR_FOLDER --n-texts 300 --lstm-texts 100 \
+        --minilm-texts 12 --jobs 2   # what fits in about 40 minutes on 2 cores
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
@@ -52,18 +65,29 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--datasets", default="dair,goemotions")
     parser.add_argument("--models", default="tfidf,lstm,minilm")
     parser.add_argument("--n-texts", type=int, default=300, help="test texts per data set")
+    parser.add_argument("--lstm-texts", type=int, default=None,
+                        help="test texts for the LSTM (the first of the same sample; "
+                        "default: --n-texts)")
     parser.add_argument("--minilm-texts", type=int, default=None,
                         help="test texts for the MiniLM model (default: --n-texts)")
     parser.add_argument("--n-train", type=int, default=8000, help="training texts")
     parser.add_argument("--minilm-train", type=int, default=3000,
                         help="training texts of the MiniLM head (encoding is the cost)")
-    parser.add_argument("--lime-samples", type=int, default=1000)
-    parser.add_argument("--shap-evals", type=int, default=300)
+    parser.add_argument("--lime-samples", type=int, default=5000, help="LIME's default")
+    parser.add_argument("--shap-evals", type=int, default=500,
+                        help="shap's default for the Partition explainer")
     parser.add_argument("--ig-steps", type=int, default=32)
     parser.add_argument("--k", type=int, default=5, help="AOPC over k = 1..K words")
     parser.add_argument("--random-draws", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1, help="torch threads")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="data sets run in parallel processes")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--partial", type=Path, default=None,
+                        help="a folder where each data set's models are saved as they end")
+    parser.add_argument("--assemble", type=Path, default=None,
+                        help="write the result from the --partial folder of a run that "
+                        "was stopped, instead of running (the .md says what is missing)")
     parser.add_argument("--out", default=RESULTS)
     return parser.parse_args(argv)
 
@@ -109,6 +133,7 @@ def build(model_name, X, y, args):
         model = make_pipeline(TextCleaner(), SentenceVectorizer("all-MiniLM-L6-v2",
                                                                 progress_bar=False),
                               FeedForwardClassifier(**quiet))
+        model.set_params(sentencevectorizer__cache=tempfile.mkdtemp(prefix="explain_fit_"))
         X, y = X[:args.minilm_train], y[:args.minilm_train]
     return model.fit(X, y)
 
@@ -144,6 +169,10 @@ def ranked_scores(model, texts, spans, columns, method, args, rng):
         # shap's default mask token ("..."), runs of masked words collapsed into one
         masker = shap.maskers.Text(WordTokenizer(), collapse_mask_token=True)
         explainer = shap.Explainer(model.predict_proba, masker, silent=True)
+        # untimed warm-up: shap's first call compiles its numba code (seconds)
+        explainer(texts[:1], max_evals=args.shap_evals, batch_size=256)
+        fresh_cache(model, "shap")
+        started = time.perf_counter()
         values = explainer(texts, max_evals=args.shap_evals, batch_size=256)
         scores = []
         for i, c in enumerate(columns):
@@ -194,6 +223,12 @@ def deletion_curves(model, texts, spans, columns, scores, k_max, batch_size=256)
         np.arange(len(texts))[:, None], np.arange(k_max)[None, :], np.asarray(columns)[:, None]]
 
 
+def fresh_cache(model, label) -> None:
+    """A new, empty embedding cache for a model with a SentenceVectorizer (else nothing)."""
+    if "sentencevectorizer" in getattr(model, "named_steps", {}):
+        model.set_params(sentencevectorizer__cache=tempfile.mkdtemp(prefix=f"explain_{label}_"))
+
+
 def run_one(model, texts, args, methods):
     from scipy.stats import spearmanr
 
@@ -207,6 +242,7 @@ def run_one(model, texts, args, methods):
         draws = args.random_draws if method == "random" else 1
         curves, seconds = [], 0.0
         for _ in range(draws):
+            fresh_cache(model, method)
             scores, spent = ranked_scores(model, texts, spans, columns, method, args, rng)
             seconds += spent
             curves.append(deletion_curves(model, texts, spans, columns, scores, args.k))
@@ -222,31 +258,86 @@ def run_one(model, texts, args, methods):
     return out
 
 
-def run(args) -> dict:
+def run_dataset(dataset, args) -> dict:
+    """Every model of one data set (a process of its own with ``--jobs``)."""
+    import torch
+
+    torch.set_num_threads(args.threads)
     results = {}
-    for dataset in args.datasets.split(","):
-        X, y, pool = load(dataset, args)
-        for model_name in args.models.split(","):
-            n = args.n_texts if model_name != "minilm" else (args.minilm_texts or args.n_texts)
-            texts = pool[:n]
-            started = time.perf_counter()
-            model = build(model_name, X, y, args)
-            fit_seconds = time.perf_counter() - started
-            methods = [m for m in METHODS if m != "integrated_gradients" or model_name == "lstm"]
-            entry = run_one(model, texts, args, methods)
-            entry["_setup"] = {"n_texts": len(texts), "fit_seconds": round(fit_seconds, 1),
-                               "mean_words": float(np.mean([len(t.split()) for t in texts]))}
-            results[f"{dataset}/{model_name}"] = entry
-            print(dataset, model_name, {m: round(v["aopc"], 3) for m, v in entry.items()
-                                        if m != "_setup"}, flush=True)
-    results["load_average_1min_after"] = load_average()
+    X, y, pool = load(dataset, args)
+    for model_name in args.models.split(","):
+        n = {"lstm": args.lstm_texts, "minilm": args.minilm_texts}.get(model_name)
+        texts = pool[:n or args.n_texts]
+        started = time.perf_counter()
+        model = build(model_name, X, y, args)
+        fit_seconds = time.perf_counter() - started
+        methods = [m for m in METHODS if m != "integrated_gradients" or model_name == "lstm"]
+        entry = run_one(model, texts, args, methods)
+        entry["_setup"] = {"n_texts": len(texts), "fit_seconds": round(fit_seconds, 1),
+                           "mean_words": float(np.mean([len(t.split()) for t in texts]))}
+        results[f"{dataset}/{model_name}"] = entry
+        print(dataset, model_name, {m: round(v["aopc"], 3) for m, v in entry.items()
+                                    if m != "_setup"}, flush=True)
+        if args.partial:
+            args.partial.mkdir(parents=True, exist_ok=True)
+            (args.partial / f"{dataset}.json").write_text(json.dumps(results))
     return results
+
+
+def run(args) -> dict:
+    datasets = args.datasets.split(",")
+    if args.assemble:
+        parts = [json.loads((args.assemble / f"{d}.json").read_text()) for d in datasets
+                 if (args.assemble / f"{d}.json").exists()]
+    elif args.jobs > 1:
+        with ProcessPoolExecutor(min(args.jobs, len(datasets)),
+                                 mp_context=get_context("spawn")) as pool:
+            parts = list(pool.map(run_dataset, datasets, [args] * len(datasets)))
+    else:
+        parts = [run_dataset(dataset, args) for dataset in datasets]
+    results = {key: entry for part in parts for key, entry in part.items()}
+    results["load_average_1min_after"] = load_average()
+    results["targets"] = verdicts(results)
+    return results
+
+
+def verdicts(results) -> dict:
+    """Per model, issue 18's targets: met (True) or missed (False), with the figures."""
+    out = {}
+    for key, entry in results.items():
+        if not is_model(key, entry):
+            continue
+        occ = entry["occlusion"]
+        checks = {}
+        for rival in ("lime", "shap"):
+            if rival in entry:
+                gap = occ["aopc"] - entry[rival]["aopc"]
+                checks[f"aopc_at_least_{rival}"] = {"met": bool(gap >= 0), "gap": gap}
+        if "lime" in entry:
+            ratio = occ["seconds_per_text"] / entry["lime"]["seconds_per_text"]
+            checks["time_at_most_fifth_of_lime"] = {"met": bool(ratio <= 0.2), "ratio": ratio}
+        explained = [entry[m]["aopc"] for m in METHODS if m in entry and m != "random"]
+        if "random" in entry:
+            # "clearly below": at most half of the least faithful method's AOPC
+            floor = entry["random"]["aopc"]
+            checks["random_floor_clearly_below"] = {"met": bool(floor <= 0.5 * min(explained)),
+                                                    "random": floor,
+                                                    "lowest_method": min(explained)}
+        out[key] = checks
+    return out
+
+
+def is_model(key, entry) -> bool:
+    return "/" in key and isinstance(entry, dict)
 
 
 def markdown(args, results) -> str:
     lines = [
         f"Deletion AOPC over k = 1..{args.k} for the predicted class (higher is more "
-        f"faithful), wall seconds per text, Spearman rank correlation with occlusion. LIME "
+        "faithful), wall seconds per text, Spearman rank correlation with occlusion. "
+        f"Occlusion: TokenExplainer's defaults (the full text and 15 random contexts, each "
+        f"other word kept with probability 0.5). {args.jobs} process(es), one torch thread "
+        f"each; times compare within a data set. LIME "
         f"{args.lime_samples} samples, shap {args.shap_evals} evaluations (Partition "
         f"explainer, Text masker), integrated gradients {args.ig_steps} steps, random: mean "
         f"of {args.random_draws} orders. Models trained on {args.n_train} texts (MiniLM head: "
@@ -256,7 +347,7 @@ def markdown(args, results) -> str:
         "|---|---:|---|---:|---|---:|---:|---:|",
     ]
     for key, entry in results.items():
-        if not isinstance(entry, dict):
+        if not is_model(key, entry):
             continue
         lime_time = entry.get("lime", {}).get("seconds_per_text")
         for method in METHODS:
@@ -270,7 +361,50 @@ def markdown(args, results) -> str:
                 + " ".join(f"{v:.2f}" for v in r["aopc_at_k"])
                 + f" | {r['seconds_per_text']:.4f} | {ratio} | "
                 + ("-" if rho is None else f"{rho:.2f}") + " |")
+    lines += [""] + coverage(args, results)
+    lines += ["", "Issue 18's targets per model (occlusion against the others; the random "
+              "floor is 'clearly below' when at most half the least faithful method's AOPC):",
+              "", "| data / model | AOPC >= LIME's | AOPC >= shap's | time <= 1/5 of LIME's "
+              "| random floor clearly below |", "|---|---|---|---|---|"]
+    for key, checks in results.get("targets", {}).items():
+        cells = []
+        for name, figure in (("aopc_at_least_lime", "gap"), ("aopc_at_least_shap", "gap"),
+                             ("time_at_most_fifth_of_lime", "ratio"),
+                             ("random_floor_clearly_below", "random")):
+            check = checks.get(name)
+            if check is None:
+                cells.append("-")
+                continue
+            word = "met" if check["met"] else "**missed**"
+            value = check[figure]
+            cells.append(f"{word} ({figure} {value:+.4f})" if figure == "gap"
+                         else f"{word} ({figure} {value:.3f})")
+        lines.append(f"| {key} | " + " | ".join(cells) + " |")
+    missed = [f"{key}: {name}" for key, checks in results.get("targets", {}).items()
+              for name, check in checks.items() if not check["met"]]
+    lines += ["", "Missed: " + ("; ".join(missed) if missed else "none") + "."]
     return "\n".join(lines)
+
+
+def coverage(args, results) -> list[str]:
+    """What ran on fewer texts than ``--n-texts`` or not at all, and what the rest would cost."""
+    lines = []
+    for key, entry in results.items():
+        if not is_model(key, entry) or entry["_setup"]["n_texts"] >= args.n_texts:
+            continue
+        per_text = sum(entry[m]["seconds_per_text"] for m in METHODS if m in entry)
+        lines.append(
+            f"- {key}: {entry['_setup']['n_texts']} of the {args.n_texts} texts (the first "
+            f"of the same sample): all methods together took {per_text:.1f} s per text "
+            f"(LIME {entry['lime']['seconds_per_text']:.1f} s), so {args.n_texts} texts "
+            f"would take about {per_text * args.n_texts / 3600:.1f} h on one core.")
+    wanted = [f"{d}/{m}" for d in args.datasets.split(",") for m in args.models.split(",")]
+    missing = [k for k in wanted if k not in results]
+    if missing:
+        lines.append(f"- Not run (the run was stopped first): {', '.join(missing)}.")
+    if lines:
+        lines.insert(0, "Fewer texts than asked (LIME and shap at the settings above):")
+    return lines
 
 
 def plot(results, path) -> None:
@@ -280,7 +414,7 @@ def plot(results, path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    keys = [k for k, v in results.items() if isinstance(v, dict)]
+    keys = [k for k, v in results.items() if is_model(k, v)]
     fig, ax = plt.subplots(figsize=(1.6 * len(keys) + 2, 3.6))
     width = 0.8 / len(METHODS)
     for m, method in enumerate(METHODS):
