@@ -82,6 +82,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=1, help="torch threads")
     parser.add_argument("--jobs", type=int, default=1,
                         help="data sets run in parallel processes")
+    parser.add_argument("--stop-at", default=None,
+                        help="UTC time HH:MM: the LSTM (60%% of the time left when it "
+                        "starts, all of it without a MiniLM model after it) and the MiniLM "
+                        "model explain their texts in chunks until their share is spent")
+    parser.add_argument("--chunk", default="lstm=10,minilm=2",
+                        help="texts per chunk with --stop-at")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--partial", type=Path, default=None,
                         help="a folder where each data set's models are saved as they end")
@@ -229,7 +235,8 @@ def fresh_cache(model, label) -> None:
         model.set_params(sentencevectorizer__cache=tempfile.mkdtemp(prefix=f"explain_{label}_"))
 
 
-def run_one(model, texts, args, methods):
+def run_chunk(model, texts, args, methods) -> dict:
+    """Per method: the (n_texts, k) deletion curves, the seconds spent, the rank correlations."""
     from scipy.stats import spearmanr
 
     from sklearn_emotion.explain import word_spans
@@ -247,15 +254,39 @@ def run_one(model, texts, args, methods):
             seconds += spent
             curves.append(deletion_curves(model, texts, spans, columns, scores, args.k))
         all_scores[method] = scores
-        curve = np.mean(curves, axis=0)
-        out[method] = {"aopc": float(curve.mean()), "aopc_at_k": curve.mean(axis=0).tolist(),
-                       "seconds_per_text": seconds / draws / len(texts)}
+        out[method] = {"curves": np.mean(curves, axis=0), "seconds": seconds / draws}
     for method in methods:
         pairs = zip(all_scores["occlusion"], all_scores[method], spans)
-        rhos = [spearmanr(a, b)[0] for a, b, w in pairs
-                if len(w) >= 3 and np.ptp(a) > 0 and np.ptp(b) > 0]
-        out[method]["spearman_vs_occlusion"] = float(np.nanmean(rhos)) if rhos else None
+        out[method]["rhos"] = [spearmanr(a, b)[0] for a, b, w in pairs
+                               if len(w) >= 3 and np.ptp(a) > 0 and np.ptp(b) > 0]
     return out
+
+
+def summarize(chunks, methods) -> dict:
+    """The chunks' figures as one: AOPC, AOPC at each k, seconds per text, Spearman."""
+    out = {}
+    for method in methods:
+        curve = np.concatenate([c[method]["curves"] for c in chunks])
+        rhos = [r for c in chunks for r in c[method]["rhos"]]
+        out[method] = {"aopc": float(curve.mean()), "aopc_at_k": curve.mean(axis=0).tolist(),
+                       "seconds_per_text": sum(c[method]["seconds"] for c in chunks)
+                       / len(curve),
+                       "spearman_vs_occlusion": float(np.nanmean(rhos)) if rhos else None}
+    return out
+
+
+def run_one(model, texts, args, methods, budget=None, chunk=None):
+    """Explain ``texts`` in chunks until they are done or ``budget`` seconds are spent."""
+    chunk = chunk or len(texts)
+    started, chunks, spent_last = time.perf_counter(), [], 0.0
+    for start in range(0, len(texts), chunk):
+        elapsed = time.perf_counter() - started
+        if chunks and budget is not None and elapsed + spent_last > budget:
+            break
+        chunks.append(run_chunk(model, texts[start:start + chunk], args, methods))
+        spent_last = time.perf_counter() - started - elapsed
+    n_done = sum(len(c["occlusion"]["curves"]) for c in chunks)
+    return summarize(chunks, methods), n_done
 
 
 def run_dataset(dataset, args) -> dict:
@@ -269,10 +300,14 @@ def run_dataset(dataset, args) -> dict:
         n = {"lstm": args.lstm_texts, "minilm": args.minilm_texts}.get(model_name)
         texts = pool[:n or args.n_texts]
         started = time.perf_counter()
+        budget, chunk = time_share(model_name, args)
         model = build(model_name, X, y, args)
         fit_seconds = time.perf_counter() - started
         methods = [m for m in METHODS if m != "integrated_gradients" or model_name == "lstm"]
-        entry = run_one(model, texts, args, methods)
+        if budget is not None:
+            budget -= fit_seconds
+        entry, n_done = run_one(model, texts, args, methods, budget, chunk)
+        texts = texts[:n_done]
         entry["_setup"] = {"n_texts": len(texts), "fit_seconds": round(fit_seconds, 1),
                            "mean_words": float(np.mean([len(t.split()) for t in texts]))}
         results[f"{dataset}/{model_name}"] = entry
@@ -282,6 +317,24 @@ def run_dataset(dataset, args) -> dict:
             args.partial.mkdir(parents=True, exist_ok=True)
             (args.partial / f"{dataset}.json").write_text(json.dumps(results))
     return results
+
+
+def time_share(model_name, args):
+    """(seconds, texts per chunk) for a model under --stop-at, or (None, None)."""
+    from datetime import datetime, timezone
+
+    chunks = dict(item.split("=") for item in args.chunk.split(",") if item)
+    if args.stop_at is None or model_name not in chunks:
+        return None, None
+    now = datetime.now(timezone.utc)
+    hour, minute = (int(v) for v in args.stop_at.split(":"))
+    left = (now.replace(hour=hour, minute=minute, second=0, microsecond=0) - now).total_seconds()
+    if left < -12 * 3600:  # past midnight
+        left += 24 * 3600
+    later = args.models.split(",")
+    later = later[later.index(model_name) + 1:]
+    share = 0.6 if any(m in chunks for m in later) else 1.0
+    return max(left, 0.0) * share, int(chunks[model_name])
 
 
 def run(args) -> dict:
@@ -389,14 +442,21 @@ def markdown(args, results) -> str:
 def coverage(args, results) -> list[str]:
     """What ran on fewer texts than ``--n-texts`` or not at all, and what the rest would cost."""
     lines = []
+    chunks = dict(item.split("=") for item in args.chunk.split(",") if item)
     for key, entry in results.items():
         if not is_model(key, entry) or entry["_setup"]["n_texts"] >= args.n_texts:
             continue
+        name = key.split("/")[1]
+        asked = {"lstm": args.lstm_texts, "minilm": args.minilm_texts}.get(name) or args.n_texts
+        how = f"at most {asked} asked"
+        if args.stop_at and name in chunks:
+            how += (f", {chunks[name]} at a time until its share of the time to "
+                    f"{args.stop_at} UTC was spent")
         per_text = sum(entry[m]["seconds_per_text"] for m in METHODS if m in entry)
         lines.append(
             f"- {key}: {entry['_setup']['n_texts']} of the {args.n_texts} texts (the first "
-            f"of the same sample): all methods together took {per_text:.1f} s per text "
-            f"(LIME {entry['lime']['seconds_per_text']:.1f} s), so {args.n_texts} texts "
+            f"of the same sample; {how}): all methods together took {per_text:.1f} s per "
+            f"text (LIME {entry['lime']['seconds_per_text']:.1f} s), so {args.n_texts} texts "
             f"would take about {per_text * args.n_texts / 3600:.1f} h on one core.")
     wanted = [f"{d}/{m}" for d in args.datasets.split(",") for m in args.models.split(",")]
     missing = [k for k in wanted if k not in results]
