@@ -5,10 +5,13 @@ manner of SetFit: the encoder is trained so that the cosine similarity of two te
 embeddings approaches 1 when they share a label and 0 otherwise. ``"batch_cosine"`` (the
 default) applies that objective to every pair within each batch of texts, so a batch of
 32 texts gives 496 pairs for the forward passes that SetFit spends on 16;
-``"cosine"`` is SetFit's own form, pairs drawn reproducibly and scored with
-sentence-transformers' ``CosineSimilarityLoss``; ``"batch_hard"`` is
-sentence-transformers' ``BatchHardTripletLoss``. A plain torch loop runs it: AdamW,
-linear warm-up then linear decay, gradient norm clipped at 1.
+``"cosine"`` is SetFit's own form, pairs drawn reproducibly and scored as
+sentence-transformers' ``CosineSimilarityLoss`` scores them; ``"batch_hard"`` is
+sentence-transformers' ``BatchHardTripletLoss``. A plain torch loop runs it: AdamW
+(fused where torch has the kernel), linear warm-up then linear decay, gradient norm
+clipped at 1. The time goes into the encoder's forward and backward passes, so each
+training text is tokenized once, each distinct text of a batch is encoded once, and on
+the CPU a batch is encoded in chunks of texts of similar length (little padding).
 """
 
 from __future__ import annotations
@@ -20,7 +23,17 @@ import torch
 
 from .._optional import import_optional
 
-__all__ = ["draw_pairs", "fine_tune_encoder"]
+__all__ = ["draw_pairs", "fine_tune_encoder", "n_pairs"]
+
+
+def n_pairs(n_samples: int, num_iterations: int, max_pairs=None) -> int:
+    """The training length in SetFit's pairs: ``2 * num_iterations * n_samples``, capped.
+
+    The batch losses encode as many texts as those pairs hold (2 per pair), in batches
+    of ``2 * batch_size`` texts: the same steps and forward passes as SetFit's.
+    """
+    pairs = 2 * num_iterations * n_samples
+    return pairs if max_pairs is None else min(pairs, max_pairs)
 
 
 def draw_pairs(Y, num_iterations: int, rng: np.random.RandomState, max_pairs=None):
@@ -78,10 +91,62 @@ def draw_pairs(Y, num_iterations: int, rng: np.random.RandomState, max_pairs=Non
             np.asarray(targets, dtype=np.float32)[order])
 
 
-def _features(encoder, texts, device):
-    tokenize = getattr(encoder, "preprocess", None) or encoder.tokenize  # ST >= 6: preprocess
-    features = tokenize(list(texts))
-    return {k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in features.items()}
+# Texts per forward pass on the CPU: a batch is encoded in chunks of similar length, so
+# that little time goes into padding (about 1.7x faster than one padded batch of 32 tweets).
+_CPU_CHUNK = 8
+
+
+class _Tokens:
+    """Every training text tokenized once (not once per step), and encoded in chunks.
+
+    ``embed(encoder, idx)`` runs the encoder, with gradients, once on each distinct text
+    of ``idx``: sorted by length, in chunks of ``chunk`` texts each padded only to its own
+    longest text; the embeddings come back in the order of ``idx``, repeats included.
+    """
+
+    def __init__(self, encoder, texts, device):
+        tokenize = getattr(encoder, "preprocess", None) or encoder.tokenize  # ST >= 6
+        features = tokenize(list(texts))
+        mask = features["attention_mask"]
+        self.n, self.width = mask.shape
+        self.lengths = mask.sum(dim=1).numpy()
+        self.features = {k: v.to(device) if isinstance(v, torch.Tensor) else v
+                         for k, v in features.items()}
+        self.chunk = _CPU_CHUNK if torch.device(device).type == "cpu" else None
+
+    def _rows(self, rows):
+        """The features of ``rows`` (a torch index), cut to the longest of them."""
+        width = int(self.lengths[rows.cpu().numpy()].max())
+        out = {}
+        for key, value in self.features.items():
+            if isinstance(value, torch.Tensor) and value.ndim and value.shape[0] == self.n:
+                value = value[rows]
+                if value.ndim == 2 and value.shape[1] == self.width:
+                    value = value[:, :width]
+            out[key] = value
+        return out
+
+    def embed(self, encoder, idx):
+        distinct, where = np.unique(np.asarray(idx), return_inverse=True)  # each text once
+        order = np.argsort(self.lengths[distinct], kind="stable")
+        device = self.features["attention_mask"].device
+        rows = torch.as_tensor(distinct[order], device=device)
+        chunk = self.chunk or len(rows)
+        parts = [encoder(self._rows(rows[start:start + chunk]))["sentence_embedding"]
+                 for start in range(0, len(rows), chunk)]
+        back = np.argsort(order, kind="stable")[where.ravel()]
+        return torch.cat(parts)[torch.as_tensor(back, device=device)]
+
+
+def _optimizer(parameters, lr, device):
+    """AdamW, fused where torch has the kernel (a tenth of the time of the default loop
+    on the CPU, the same updates)."""
+    if torch.device(device).type in ("cpu", "cuda"):
+        try:
+            return torch.optim.AdamW(parameters, lr=lr, fused=True)
+        except (RuntimeError, TypeError, ValueError):  # e.g. parameters of another dtype
+            pass
+    return torch.optim.AdamW(parameters, lr=lr)
 
 
 def _schedule(optimizer, n_steps: int, warmup_proportion: float):
@@ -153,22 +218,18 @@ def fine_tune_encoder(encoder, texts, Y, *, sample_weight, loss, num_iterations,
     weights = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
     if loss == "cosine":
         first, second, target = draw_pairs(Y, num_iterations, rng, max_pairs)
-        objective = losses_module.CosineSimilarityLoss(
-            encoder, loss_fct=torch.nn.MSELoss(reduction="none"))
         n_items = len(target)
     else:  # batches of single texts, as many as the pairs would hold
         labels = np.asarray(Y).argmax(axis=1)
-        n_items = 2 * len(Y) * num_iterations
-        if max_pairs is not None:
-            n_items = min(n_items, 2 * max_pairs)
+        n_items = 2 * n_pairs(len(Y), num_iterations, max_pairs)  # the texts of the pairs
         drawn = _draw_texts(len(Y), n_items, weights if loss == "batch_hard" else None, rng)
-        objective = (losses_module.BatchHardTripletLoss(encoder) if loss == "batch_hard"
-                     else None)
+        triplets = losses_module.BatchHardTripletLoss(encoder) if loss == "batch_hard" else None
         batch_size = 2 * batch_size if batch_size > 0 else -1  # a pair batch: 2 texts each
     if batch_size == -1:
         batch_size = n_items
     n_steps = max_epochs * math.ceil(n_items / batch_size)
-    optimizer = torch.optim.AdamW(encoder.parameters(), lr=lr)
+    tokens = _Tokens(encoder, texts, device)
+    optimizer = _optimizer(encoder.parameters(), lr, device)
     scheduler = _schedule(optimizer, n_steps, warmup_proportion)
     history = []
     bar = None
@@ -179,26 +240,27 @@ def fine_tune_encoder(encoder, texts, Y, *, sample_weight, loss, num_iterations,
     encoder.train()
     try:
         for batch in _batches(n_items, batch_size, max_epochs, rng):
-            if loss == "cosine":
-                a = _features(encoder, [texts[i] for i in first[batch]], device)
-                b = _features(encoder, [texts[i] for i in second[batch]], device)
-                per_pair = objective([a, b], torch.as_tensor(target[batch], device=device))
+            if loss == "cosine":  # each distinct text of the batch encoded once
+                embeddings = tokens.embed(encoder, np.concatenate([first[batch], second[batch]]))
+                a, b = embeddings[:len(batch)], embeddings[len(batch):]
+                similarity = torch.nn.functional.cosine_similarity(a, b)
+                per_pair = (similarity - torch.as_tensor(target[batch], device=device)) ** 2
                 if weights is None:
                     value = per_pair.mean()
                 else:
                     w = (weights[first[batch]] + weights[second[batch]]) / 2
                     w = torch.as_tensor(w, dtype=per_pair.dtype, device=device)
                     value = (per_pair * w).sum() / w.sum().clamp_min(1e-12)
-            elif loss == "batch_hard":
-                idx = drawn[batch]
-                feats = _features(encoder, [texts[i] for i in idx], device)
-                value = objective([feats], torch.as_tensor(labels[idx], device=device))
             else:
                 idx = drawn[batch]
-                feats = _features(encoder, [texts[i] for i in idx], device)
-                value = _all_pairs_cosine_loss(
-                    encoder(feats)["sentence_embedding"], np.asarray(Y)[idx],
-                    None if weights is None else weights[idx], device)
+                embeddings = tokens.embed(encoder, idx)
+                if loss == "batch_hard":
+                    value = triplets.batch_hard_triplet_loss(
+                        torch.as_tensor(labels[idx], device=device), embeddings)
+                else:
+                    value = _all_pairs_cosine_loss(
+                        embeddings, np.asarray(Y)[idx],
+                        None if weights is None else weights[idx], device)
             optimizer.zero_grad()
             value.backward()
             torch.nn.utils.clip_grad_norm_(encoder.parameters(), 1.0)
