@@ -22,6 +22,7 @@ import pytest
 from conftest import DAIR_PATH, requires_dair, requires_minilm
 from sklearn_emotion.cli import main
 from sklearn_emotion.model_dir import load_model_dir
+from sklearn_emotion.pipelines import DEFAULT_PIPELINE
 
 EKMAN = ["anger", "disgust", "fear", "joy", "neutral", "sadness", "surprise"]
 SCRIPT = Path(sys.executable).with_name("sklearn-emotion")
@@ -67,7 +68,8 @@ def model_dir(data, tmp_path_factory):
     """A tfidf-logreg model folder trained once for the module."""
     out = tmp_path_factory.mktemp("models") / "tfidf"
     status = main(["train", "--data", str(data / "train.csv"), "--label-column", "emotion",
-                   "--test-data", str(data / "test.csv"), "--out", str(out), "--quiet"])
+                   "--pipeline", "tfidf-logreg", "--test-data", str(data / "test.csv"),
+                   "--out", str(out), "--quiet"])
     assert status == 0
     return out
 
@@ -160,6 +162,7 @@ def test_report_html_is_self_contained(model_dir):
         assert heading in page
 
 
+@requires_minilm  # the default pipeline's sentence encoder
 def test_train_on_bundled_goemotions_by_name(tmp_path, capsys):
     out = tmp_path / "m"
     status, stdout, _ = run(["train", "--data", "goemotions", "--max-train", 700, "--max-test",
@@ -169,11 +172,14 @@ def test_train_on_bundled_goemotions_by_name(tmp_path, capsys):
     card = json.loads((out / "card.json").read_text())
     assert card["data"]["test"]["description"] == "goemotions, test split"
     assert card["data"]["train"]["n_samples"] == 700
+    # without --pipeline: the default model (the vote, not the TF-IDF baseline)
+    assert card["pipeline"]["name"] == DEFAULT_PIPELINE == "tfidf-minilm-vote"
 
 
 def test_train_holds_out_a_share_when_there_is_no_test_split(data, tmp_path, capsys):
     status, stdout, _ = run(["train", "--data", data / "train.csv", "--label-column", "emotion",
-                             "--test-size", 0.3, "--out", tmp_path / "m", "--quiet"], capsys)
+                             "--pipeline", "tfidf-logreg", "--test-size", 0.3,
+                             "--out", tmp_path / "m", "--quiet"], capsys)
     assert status == 0
     card = json.loads((tmp_path / "m" / "card.json").read_text())
     assert card["data"]["train"]["n_samples"] + card["data"]["test"]["n_samples"] == 210
@@ -183,7 +189,8 @@ def test_train_holds_out_a_share_when_there_is_no_test_split(data, tmp_path, cap
 
 def test_train_test_size_zero_skips_the_report(data, tmp_path, capsys):
     status, _, _ = run(["train", "--data", data / "train.csv", "--label-column", "emotion",
-                        "--test-size", 0, "--out", tmp_path / "m", "--quiet"], capsys)
+                        "--pipeline", "tfidf-logreg", "--test-size", 0, "--out", tmp_path / "m",
+                        "--quiet"], capsys)
     assert status == 0
     assert sorted(p.name for p in (tmp_path / "m").iterdir()) == ["card.json", "model.zip"]
 
@@ -191,7 +198,8 @@ def test_train_test_size_zero_skips_the_report(data, tmp_path, capsys):
 def test_grid_search(data, tmp_path, capsys):
     out = tmp_path / "grid"
     status, stdout, _ = run(["train", "--data", data / "train.csv", "--label-column", "emotion",
-                             "--test-data", data / "test.csv", "--grid", "classify__C=0.1,1",
+                             "--pipeline", "tfidf-logreg", "--test-data", data / "test.csv",
+                             "--grid", "classify__C=0.1,1",
                              "--grid", "tfidf__ngram_range=[(1, 1), (1, 2)]", "--cv", 2,
                              "--out", out, "--quiet"], capsys)
     assert status == 0
@@ -211,7 +219,8 @@ def test_grid_search(data, tmp_path, capsys):
 def test_cross_validation_and_set(data, tmp_path, capsys):
     out = tmp_path / "cv"
     status, stdout, _ = run(["train", "--data", data / "train.csv", "--label-column", "emotion",
-                             "--cv", 3, "--set", "classify__C=0.5", "--set",
+                             "--pipeline", "tfidf-logreg", "--cv", 3, "--set",
+                             "classify__C=0.5", "--set",
                              "tfidf__ngram_range=(1, 1)", "--test-size", 0, "--out", out,
                              "--quiet"], capsys)
     assert status == 0
@@ -225,8 +234,8 @@ def test_cross_validation_and_set(data, tmp_path, capsys):
 
 def test_retraining_replaces_the_model_folder(data, model_dir, tmp_path, capsys):
     out = tmp_path / "m"
-    argv = ["train", "--data", data / "train.csv", "--label-column", "emotion", "--test-size",
-            0, "--out", out, "--quiet"]
+    argv = ["train", "--data", data / "train.csv", "--label-column", "emotion", "--pipeline",
+            "tfidf-logreg", "--test-size", 0, "--out", out, "--quiet"]
     assert run(argv, capsys)[0] == 0
     (out / "stale.txt").write_text("from an older run")
     assert run(argv + ["--set", "classify__C=2"], capsys)[0] == 0
@@ -408,6 +417,7 @@ def test_demo_trains_evaluates_saves_and_predicts(tmp_path, capsys):
 
 
 @requires_dair
+@requires_minilm  # the default pipeline's sentence encoder
 def test_dair_folder_train_evaluate_predict_round_trip(tmp_path, capsys):
     out = tmp_path / "dair"
     status, stdout, _ = run(["train", "--data", DAIR_PATH, "--max-train", 1200, "--max-test",
@@ -499,7 +509,8 @@ TRAIN = ["train", "--label-column", "emotion"]
                  id="unknown-parameter"),
     pytest.param(TRAIN + ["--data", "{data}/train.csv", "--pipeline", "{tmp}/missing.toml"],
                  ["Pipeline config file", "missing.toml' does not exist"], id="missing-config"),
-    pytest.param(TRAIN + ["--data", "{data}/train.csv", "--grid", "classify__D=1,2"],
+    pytest.param(TRAIN + ["--data", "{data}/train.csv", "--pipeline", "tfidf-logreg", "--grid",
+                          "classify__D=1,2"],
                  ["no parameter 'classify__D' to search over. Did you mean 'classify__C'?"],
                  id="unknown-grid-parameter"),
     pytest.param(TRAIN + ["--data", "{data}/train.csv", "--scoring", "f1macro"],

@@ -12,6 +12,7 @@ from sklearn_emotion._data_io import goemotions_label_names, load_labelled, pars
 from sklearn_emotion.cli import main
 from sklearn_emotion.datasets import load_goemotions
 from sklearn_emotion.exceptions import InvalidInputError
+from sklearn_emotion.pipelines import DEFAULT_MULTILABEL_PIPELINE
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -78,6 +79,7 @@ def test_train_evaluate_predict(files, tmp_path, capsys):
     assert status == 0 and "micro avg" in out and "threshold" in out
     card = json.loads((model / "card.json").read_text())
     assert card["multilabel"] and len(card["thresholds"]) == len(card["labels"])
+    assert card["pipeline"]["name"] == DEFAULT_MULTILABEL_PIPELINE  # not the single-label vote
     metrics = json.loads((model / "metrics.json").read_text())
     assert 0 < metrics["micro_f1"] < 1 and "threshold" in metrics["per_class"]["neutral"]
     assert (model / "confusion_matrix.png").stat().st_size > 10_000

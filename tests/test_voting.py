@@ -8,6 +8,7 @@ from sklearn.base import clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from sklearn_emotion import io
 from sklearn_emotion.estimators import TextVotingClassifier
@@ -87,8 +88,11 @@ def test_the_default_pipeline_is_the_tfidf_minilm_vote():
     vote = model.named_steps["classify"]
     assert isinstance(vote, TextVotingClassifier) and vote.voting == "soft"
     tfidf, minilm = dict(vote.estimators)["tfidf"], dict(vote.estimators)["minilm"]
-    assert tfidf.get_params()["char_ngram_range"] == (2, 5) and tfidf.C == 3.0
+    assert tfidf.get_params()["char_ngram_range"] == (2, 4) and tfidf.C == 1.0
+    assert list(vote.weights) == [0.6, 0.4]
     embed, head = minilm.named_steps["embed"], minilm.named_steps["classify"]
     assert (embed.model, embed.backend, embed.quantize) == ("all-MiniLM-L6-v2", "onnx", "int8")
-    assert isinstance(head, LogisticRegression) and head.C == 10.0
-    assert model.get_params()["classify__minilm__classify__C"] == 10.0
+    assert isinstance(minilm.named_steps["scale"], StandardScaler)
+    assert isinstance(head, LogisticRegression) and head.C == 1.0
+    model.set_params(classify__minilm__classify__C=3.0)  # nested parameters reach the head
+    assert model.get_params()["classify__minilm__classify__C"] == head.C == 3.0

@@ -34,7 +34,7 @@ from rich.markup import escape
 
 from .. import registry
 from ..exceptions import EmotionError
-from ..pipelines import DEFAULT_PIPELINE, PIPELINES
+from ..pipelines import DEFAULT_MULTILABEL_PIPELINE, DEFAULT_PIPELINE, PIPELINES
 from ._common import make_console
 from ._demo import run_demo
 from ._evaluate import run_evaluate
@@ -113,9 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "(fitted pipeline, card.json, report.html, confusion matrices).")
     train.add_argument("--data", required=True, metavar="SOURCE", help=_DATA_HELP)
     _add_column_options(train)
-    train.add_argument("--pipeline", default="tfidf-logreg", metavar="NAME|FILE",
+    train.add_argument("--pipeline", default=None, metavar="NAME|FILE",
                        help=f"a built-in pipeline ({pipelines}) or a .toml/.yaml pipeline file "
-                            "(default: %(default)s)")
+                            f"(default: {DEFAULT_PIPELINE}; with --multilabel: "
+                            f"{DEFAULT_MULTILABEL_PIPELINE})")
     train.add_argument("--out", required=True, metavar="DIR", help="the model folder to write")
     train.add_argument("--test-data", metavar="SOURCE",
                        help="labelled data to evaluate on (default: the data's test split, or a "

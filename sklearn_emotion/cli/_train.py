@@ -19,8 +19,8 @@ from rich.markup import escape
 
 from ..exceptions import InvalidInputError
 from ..model_dir import check_replaceable, evaluate_predictions, save_model_dir
-from ..pipelines import build_pipeline, check_param_grid, get_pipeline_spec, parse_grid, \
-    parse_settings
+from ..pipelines import (DEFAULT_MULTILABEL_PIPELINE, DEFAULT_PIPELINE, build_pipeline,
+                         check_param_grid, get_pipeline_spec, parse_grid, parse_settings)
 from ._card import data_cards, model_card, steps_text
 from ._common import (check_known_labels, make_console, peak_memory_mib, predict_batches,
                       progress_flag, report_tables)
@@ -74,7 +74,9 @@ def run_train(args: argparse.Namespace) -> int:
     multilabel = args.multilabel
     threshold_cv = (check_multilabel_options(args.grid, args.cv, args.threshold_cv)
                     if multilabel else None)
-    spec = get_pipeline_spec(args.pipeline)  # an unknown name fails before any data is read
+    default = DEFAULT_MULTILABEL_PIPELINE if multilabel else DEFAULT_PIPELINE
+    # an unknown name fails before any data is read
+    spec = get_pipeline_spec(args.pipeline or default)
     # with label sets, a config file's grid is not searched (the thresholds are tuned)
     grid = {} if multilabel else dict(spec.grid) | parse_grid(args.grid or [])
     if not multilabel:

@@ -46,7 +46,7 @@ Examples
 """
 
 from ._build import build_pipeline, make_pipeline_by_name
-from ._builtin import DEFAULT_PIPELINE, PIPELINES
+from ._builtin import DEFAULT_MULTILABEL_PIPELINE, DEFAULT_PIPELINE, PIPELINES
 from ._config import get_pipeline_spec, load_pipeline_config
 from ._grid import check_param_grid, parse_grid, parse_settings
 from ._specs import PipelineSpec, StepSpec, is_config_path, jsonable
@@ -54,6 +54,7 @@ from ._specs import PipelineSpec, StepSpec, is_config_path, jsonable
 __all__ = [
     "PIPELINES",
     "DEFAULT_PIPELINE",
+    "DEFAULT_MULTILABEL_PIPELINE",
     "StepSpec",
     "PipelineSpec",
     "get_pipeline_spec",
