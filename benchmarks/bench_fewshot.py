@@ -21,7 +21,9 @@ draws its pairs with ``num_iterations = ceil(pairs / (2 * n_train))`` and stops 
 the texts those pairs hold, 2 per pair) and its defaults otherwise
 (``loss="batch_cosine"``: the same texts per step, every pair of each batch scored).
 ``--budget setfit-default`` gives both SetFit's published recipe instead,
-``num_iterations = 20`` (40 pairs per training text, 2.5 steps per text, no cap).
+``num_iterations = 20`` (40 pairs per training text, 2.5 steps per text, no cap), and
+``--budget defaults`` runs each at its own defaults (SetFit's recipe against
+FewShotClassifier's ``num_iterations`` / ``max_pairs`` / ``lr``): what a user of either gets.
 Each keeps its own learning rate default (SetFit 2e-5, FewShotClassifier its ``lr``).
 Every method
 is evaluated on the same fixed random subsample of the test split (``--test-size``,
@@ -69,10 +71,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--pairs", type=int, default=192,
                         help="pairs per contrastive fit, a multiple of 16 (the same budget "
                              "for SetFit and FewShotClassifier)")
-    parser.add_argument("--budget", choices=("fixed", "setfit-default"), default="fixed",
+    parser.add_argument("--budget", choices=("fixed", "setfit-default", "defaults"),
+                        default="fixed",
                         help="fixed: --pairs at every N; setfit-default: SetFit's published "
                              "recipe, num_iterations=20 (40 pairs per training text), for "
-                             "both contrastive methods")
+                             "both contrastive methods; defaults: each method at its own "
+                             "defaults")
     parser.add_argument("--methods", default=",".join(METHODS))
     parser.add_argument("--dair", default=None,
                         help="folder of the dair-ai emotion split files (not bundled)")
@@ -145,8 +149,9 @@ def run_method(method, X, y, X_test, seed, num_iterations, pairs, frozen, test_e
         predicted = head.predict(test_embeddings[0])
         return predicted, fitted - start, time.perf_counter() - fitted + test_embeddings[1]
     if method == "fewshot":
-        model = FewShotClassifier(num_iterations=num_iterations, max_pairs=pairs,
-                                  random_state=seed).fit(X, y)
+        budget = {} if pairs is None else {"num_iterations": num_iterations,
+                                           "max_pairs": pairs}
+        model = FewShotClassifier(random_state=seed, **budget).fit(X, y)
         fitted = time.perf_counter()
         return model.predict(list(X_test)), fitted - start, time.perf_counter() - fitted
     return run_setfit(X, y, X_test, seed, num_iterations, max_steps)
@@ -198,6 +203,10 @@ def markdown(summary, methods, args, pairs_of) -> str:
         budget = (f"{args.pairs // 16} steps of 32 encoded texts at every N ({args.pairs} "
                   "pairs of SetFit; FewShotClassifier scores every pair of each batch); "
                   "`num_iterations` below only sets how SetFit draws its pairs")
+    elif args.budget == "defaults":
+        budget = ("each method at its own defaults: SetFit's recipe (`num_iterations` = 20, "
+                  "40 pairs per training text, lr 2e-5) and FewShotClassifier's "
+                  "(`num_iterations=10`, `max_pairs=960`, `lr=3e-4`)")
     else:
         budget = ("SetFit's default recipe, `num_iterations` = 20: 40 pairs per training "
                   "text, so 2.5 steps of 32 encoded texts per training text for both "
@@ -303,7 +312,8 @@ def main(argv=None):
                     pairs, max_steps = args.pairs, args.pairs // 16
                 else:  # SetFit's recipe: 20 iterations, its own length (no max_steps)
                     iterations, max_steps = 20, -1
-                    pairs = 2 * iterations * len(X)
+                    # defaults: FewShotClassifier's own budget (pairs=None)
+                    pairs = 2 * iterations * len(X) if args.budget != "defaults" else None
                 pairs_of[f"{name}@{n}"] = iterations
                 cell = {"dataset": name, "shots": n, "seed": seed,
                         "num_iterations": iterations, "pairs": pairs}
@@ -324,8 +334,9 @@ def main(argv=None):
         if stem is not None:  # rewrite this run's files with one more seed
             for suffix in (".json", ".md", ".png"):
                 Path(f"{stem}{suffix}").unlink(missing_ok=True)
-        title = "Few-shot: FewShotClassifier vs SetFit" + (
-            "" if args.budget == "fixed" else " at SetFit's default recipe budget")
+        title = "Few-shot: FewShotClassifier vs SetFit" + {
+            "fixed": "", "setfit-default": " at SetFit's default recipe budget",
+            "defaults": ", each at its own defaults"}[args.budget]
         stem = write_result("fewshot", title=title,
                             config=config, results=results, env=env,
                             markdown=markdown(summary, methods, args, pairs_of)
