@@ -68,6 +68,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--shots", default="8,16,32,64", help="examples per class")
     parser.add_argument("--seeds", default="0,1,2,3,4")
     parser.add_argument("--test-size", type=int, default=1000)
+    parser.add_argument("--eval-split", choices=("test", "validation"), default="test",
+                        help="the split scored (validation: to choose settings without "
+                             "looking at the test split)")
     parser.add_argument("--pairs", type=int, default=192,
                         help="pairs per contrastive fit, a multiple of 16 (the same budget "
                              "for SetFit and FewShotClassifier)")
@@ -86,16 +89,17 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def load(name: str, args):
-    """``(train_texts, train_labels, test_texts, test_labels)``; test subsampled (seed 0)."""
+    """``(train_texts, train_labels, eval_texts, eval_labels)``; the scored split
+    (``--eval-split``) subsampled with seed 0."""
     from sklearn_emotion.datasets import load_dair_emotion, load_goemotions
 
     if name == "dair":
         folder = data_folder(args.dair, "dair-ai emotion", "--dair")
         train = load_dair_emotion(folder, subset="train", return_X_y=True)
-        test = load_dair_emotion(folder, subset="test", return_X_y=True)
+        test = load_dair_emotion(folder, subset=args.eval_split, return_X_y=True)
     else:
         train = load_goemotions(subset="train", return_X_y=True)
-        test = load_goemotions(subset="test", return_X_y=True)
+        test = load_goemotions(subset=args.eval_split, return_X_y=True)
     X_test, y_test = np.asarray(test[0], dtype=object), np.asarray(test[1])
     keep = np.random.RandomState(0).permutation(len(X_test))[:args.test_size]
     return np.asarray(train[0], dtype=object), np.asarray(train[1]), X_test[keep], y_test[keep]
@@ -212,7 +216,8 @@ def markdown(summary, methods, args, pairs_of) -> str:
                   "text, so 2.5 steps of 32 encoded texts per training text for both "
                   "(FewShotClassifier: `num_iterations=20`, every pair of each batch scored)")
     lines = [
-        f"Test subsample: {args.test_size} texts per data set (seed 0), the same for every "
+        f"Scored: {args.test_size} texts of the {args.eval_split} split per data set (seed "
+        "0), the same for every "
         f"method. Training budget of both contrastive methods: {budget}. "
         "Macro-F1 and accuracy: mean ± sd over the seeds run; times: mean wall seconds, and "
         "the mean over cells of the ratio to SetFit in the same cell.",
