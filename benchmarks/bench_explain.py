@@ -337,19 +337,27 @@ def time_share(model_name, args):
     return max(left, 0.0) * share, int(chunks[model_name])
 
 
+def per_dataset(run_one, datasets, args, parts=None) -> dict:
+    """The merged results of ``run_one(dataset, args)`` for each data set (in ``args.jobs``
+    spawned processes), or of ``parts`` already computed, with the load average after."""
+    if parts is None and args.jobs > 1:
+        with ProcessPoolExecutor(min(args.jobs, len(datasets)),
+                                 mp_context=get_context("spawn")) as pool:
+            parts = list(pool.map(run_one, datasets, [args] * len(datasets)))
+    elif parts is None:
+        parts = [run_one(dataset, args) for dataset in datasets]
+    results = {key: entry for part in parts for key, entry in part.items()}
+    results["load_average_1min_after"] = load_average()
+    return results
+
+
 def run(args) -> dict:
     datasets = args.datasets.split(",")
+    parts = None
     if args.assemble:
         parts = [json.loads((args.assemble / f"{d}.json").read_text()) for d in datasets
                  if (args.assemble / f"{d}.json").exists()]
-    elif args.jobs > 1:
-        with ProcessPoolExecutor(min(args.jobs, len(datasets)),
-                                 mp_context=get_context("spawn")) as pool:
-            parts = list(pool.map(run_dataset, datasets, [args] * len(datasets)))
-    else:
-        parts = [run_dataset(dataset, args) for dataset in datasets]
-    results = {key: entry for part in parts for key, entry in part.items()}
-    results["load_average_1min_after"] = load_average()
+    results = per_dataset(run_dataset, datasets, args, parts)
     results["targets"] = verdicts(results)
     return results
 

@@ -23,13 +23,11 @@ from __future__ import annotations
 
 import argparse
 import time
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 
 import numpy as np
 
 import bench_explain
-from _common import RESULTS, config_of, environment, load_average, write_result
+from _common import RESULTS, config_of, environment, write_result
 
 VARIANTS = {"leave_one_out": (1, 1.0), "contexts_8_keep_0.8": (8, 0.8),
             "contexts_16_keep_0.8": (16, 0.8), "contexts_8_keep_0.5": (8, 0.5),
@@ -158,14 +156,7 @@ def markdown(args, results) -> str:
 def main(argv=None) -> None:
     args = parse_args(argv)
     datasets = args.datasets.split(",")
-    if args.jobs > 1:
-        with ProcessPoolExecutor(min(args.jobs, len(datasets)),
-                                 mp_context=get_context("spawn")) as pool:
-            parts = list(pool.map(run_dataset, datasets, [args] * len(datasets)))
-    else:
-        parts = [run_dataset(d, args) for d in datasets]
-    results = {k: v for part in parts for k, v in part.items()}
-    results["load_average_1min_after"] = load_average()
+    results = bench_explain.per_dataset(run_dataset, datasets, args)
     text = markdown(args, results)
     stem = write_result("explain_variants", title="Occlusion variants on validation texts "
                         "(choosing TokenExplainer's default)", config=config_of(args),
