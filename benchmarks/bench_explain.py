@@ -321,14 +321,12 @@ def run_dataset(dataset, args) -> dict:
 
 def time_share(model_name, args):
     """(seconds, texts per chunk) for a model under --stop-at, or (None, None)."""
-    from datetime import datetime, timezone
-
     chunks = dict(item.split("=") for item in args.chunk.split(",") if item)
     if args.stop_at is None or model_name not in chunks:
         return None, None
-    now = datetime.now(timezone.utc)
+    now = time.gmtime()
     hour, minute = (int(v) for v in args.stop_at.split(":"))
-    left = (now.replace(hour=hour, minute=minute, second=0, microsecond=0) - now).total_seconds()
+    left = (hour * 3600 + minute * 60) - (now.tm_hour * 3600 + now.tm_min * 60 + now.tm_sec)
     if left < -12 * 3600:  # past midnight
         left += 24 * 3600
     later = args.models.split(",")

@@ -283,8 +283,11 @@ def test_fewshot_classifier_from_its_model_folder(go_train, tmp_path):
     assert main(["explain", "--model", str(folder), "This is disgusting, I hate it",
                  "--output", str(out)]) == 0
     record = json.loads(out.read_text())
-    assert record["predicted"] == ["disgust"]
-    assert max(record["tokens"], key=lambda t: t["scores"]["disgust"])["token"] == "disgusting"
+    # the folder's model, as fitted, and the emotion-bearing word on top of its prediction
+    assert record["predicted"] == model.predict(["This is disgusting, I hate it"]).tolist()
+    label = record["predicted"][0]
+    top = max(record["tokens"], key=lambda t: t["scores"][label])["token"]
+    assert top in {"disgusting", "hate"}
 
 
 # ------------------------------------------------------------------ output: CLI and report
