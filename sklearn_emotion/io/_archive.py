@@ -36,6 +36,7 @@ from ._parts import (
     find_parts,
     json_default,
     light_copy,
+    packed_vectorizers,
     persist_spec,
     qualname,
     resource_name,
@@ -107,10 +108,12 @@ def save(model, path: str | os.PathLike) -> Path:
         resources.append(
             {"class": qualname(holder), "resource": resource_name(holder), "fingerprint": digest}
         )
+    memo.update(packed_vectorizers(model))
     specs = [net_spec(net) for net in nets]
     try:
         structure = copy.deepcopy(model, memo)
-        payload = sio.dumps({"model": structure, "nets": specs}, compression=zipfile.ZIP_DEFLATED)
+        payload = sio.dumps({"model": structure, "nets": specs}, compression=zipfile.ZIP_DEFLATED,
+                            compresslevel=1)  # graphs and weights barely compress
     except Exception as exc:  # copying or skops names the object it cannot handle
         raise UnsupportedModelError(
             f"sklearn_emotion.io.save cannot store this model safely: {type(exc).__name__}: "

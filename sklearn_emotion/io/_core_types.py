@@ -32,7 +32,7 @@ import torch.optim
 import torch.optim.lr_scheduler
 import torch.utils.data
 
-from ..utils._persist import NetRef, ReloadMarker
+from ..utils._persist import NetRef, PackedTerms, ReloadMarker
 
 __all__ = ["SAFE_TYPES"]
 
@@ -76,7 +76,7 @@ def _core_types() -> tuple:
         | _classes_of([skorch.callbacks], prefix="skorch.callbacks.")
     )
     others = {
-        NetRef, ReloadMarker,
+        NetRef, ReloadMarker, PackedTerms,
         torch.utils.data.DataLoader, skorch.dataset.Dataset, skorch.dataset.ValidSplit,
         skorch.utils.noop,  # the default sink of skorch callbacks (a function)
         torch.nn.ReLU, torch.nn.GELU, torch.nn.Tanh,

@@ -39,8 +39,9 @@ __all__ = [
 
 #: The ``format`` field of every manifest.
 FORMAT = "sklearn-emotion-model"
-#: The newest manifest ``format_version`` this library writes and reads.
-FORMAT_VERSION = 1
+#: The newest manifest ``format_version`` this library writes and reads. Version 2 stores
+#: the terms of text vectorizers packed (``PackedTerms``); version 1 files still load.
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 SKOPS = "model.skops"
 

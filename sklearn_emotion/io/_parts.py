@@ -13,9 +13,11 @@ says how it persists through two methods, which :func:`sklearn_emotion.io.save` 
     Called on the loaded object (parameters and the other fitted attributes restored):
     the left-out attributes, loaded again from the parameters.
 
-``save`` replaces each network by a :class:`~sklearn_emotion.utils._persist.NetRef` and
+``save`` replaces each network by a :class:`~sklearn_emotion.utils._persist.NetRef`,
 each such object by a light copy carrying a
-:class:`~sklearn_emotion.utils._persist.ReloadMarker`; ``load`` reverses both.
+:class:`~sklearn_emotion.utils._persist.ReloadMarker`, and the term dicts and sets of
+scikit-learn's text vectorizers by :class:`~sklearn_emotion.utils._persist.PackedTerms`;
+``load`` reverses all three.
 """
 
 from __future__ import annotations
@@ -26,12 +28,13 @@ from typing import Any, Iterable
 import numpy as np
 
 from ..exceptions import ModelFileError, ModelVersionWarning
-from ..utils._persist import NetRef, ReloadMarker
+from ..utils._persist import NetRef, PackedTerms, ReloadMarker
 
 __all__ = [
     "find_parts",
     "json_default",
     "light_copy",
+    "packed_vectorizers",
     "persist_spec",
     "qualname",
     "resource_name",
@@ -98,6 +101,35 @@ def find_parts(model) -> tuple[list, list]:
     return nets, holders
 
 
+#: The fitted attributes of scikit-learn's CountVectorizer family stored packed.
+_TERM_ATTRIBUTES = ("vocabulary_", "stop_words_")
+
+
+def packed_vectorizers(model) -> dict[int, Any]:
+    """Copies of the model's fitted text vectorizers with their terms packed, by ``id``.
+
+    For the ``memo`` of the deep copy that ``save`` stores; the originals are untouched.
+    """
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    copies, seen, stack = {}, set(), [model]
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen or isinstance(obj, (str, bytes, np.ndarray)) or _is_net(obj):
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, CountVectorizer):
+            packed = {name: PackedTerms.pack(value) for name in _TERM_ATTRIBUTES
+                      if isinstance(value := vars(obj).get(name), (dict, set, frozenset))}
+            if packed:
+                light = object.__new__(type(obj))
+                light.__dict__.update({**vars(obj), **packed})
+                copies[id(obj)] = light
+            continue
+        stack.extend(_children(obj))
+    return copies
+
+
 def resource_name(holder) -> str:
     """The value of the parameter named by the class attribute ``_resource_param``, or ''.
 
@@ -116,9 +148,12 @@ def light_copy(obj, attributes, fingerprint):
 
 
 def substitute(obj, nets: list, seen: set):
-    """Replace every ``NetRef`` in the loaded structure by its network (in place)."""
+    """Replace every ``NetRef`` in the loaded structure by its network, and unpack every
+    ``PackedTerms`` (in place)."""
     if isinstance(obj, NetRef):
         return nets[obj.index]
+    if isinstance(obj, PackedTerms):
+        return obj.unpack()
     if id(obj) in seen:
         return obj
     seen.add(id(obj))
