@@ -67,6 +67,17 @@ def _torch_facts() -> tuple[int | None, str | None]:
     return torch.get_num_threads(), gpu
 
 
+def _cpu_model() -> str | None:
+    """The processor's model name (Linux), which ``platform.processor()`` leaves empty."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return None
+
+
 def environment(libraries: tuple[str, ...] = ()) -> dict:
     """Date, machine, load, Python and library versions, in the shared schema.
 
@@ -83,7 +94,11 @@ def environment(libraries: tuple[str, ...] = ()) -> dict:
         "machine": {
             "platform": platform.platform(),
             "processor": platform.processor() or platform.machine(),
+            "cpu_model": _cpu_model(),
             "cpu_count": os.cpu_count(),
+            # a run pinned with taskset sees fewer cores than the machine has
+            "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+            else os.cpu_count(),
             "load_average_1min": load_average(),
             "torch_threads": threads,
             "gpu": gpu,

@@ -80,6 +80,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--k", type=int, default=5, help="AOPC over k = 1..K words")
     parser.add_argument("--random-draws", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1, help="torch threads")
+    parser.add_argument("--device", default="cpu",
+                        help="the MiniLM model's device (encoder and head), e.g. cuda")
+    parser.add_argument("--encode-batch-size", type=int, default=64,
+                        help="the MiniLM model's encoding batch size")
     parser.add_argument("--jobs", type=int, default=1,
                         help="data sets run in parallel processes")
     parser.add_argument("--stop-at", default=None,
@@ -136,9 +140,9 @@ def build(model_name, X, y, args):
         model = make_pipeline(TextCleaner(), WordVectorizer("glove-6b-50d", pooling="sequence"),
                               LSTMClassifier(class_weight="balanced", max_epochs=6, **quiet))
     else:  # the minilm-mlp pipeline
-        model = make_pipeline(TextCleaner(), SentenceVectorizer("all-MiniLM-L6-v2",
-                                                                progress_bar=False),
-                              FeedForwardClassifier(**quiet))
+        model = make_pipeline(TextCleaner(), SentenceVectorizer(
+            "all-MiniLM-L6-v2", batch_size=args.encode_batch_size, device=args.device,
+            progress_bar=False), FeedForwardClassifier(device=args.device, **quiet))
         model.set_params(sentencevectorizer__cache=tempfile.mkdtemp(prefix="explain_fit_"))
         X, y = X[:args.minilm_train], y[:args.minilm_train]
     return model.fit(X, y)
@@ -395,8 +399,9 @@ def markdown(args, results) -> str:
         f"Deletion AOPC over k = 1..{args.k} for the predicted class (higher is more "
         "faithful), wall seconds per text, Spearman rank correlation with occlusion. "
         f"Occlusion: TokenExplainer's defaults (the full text and 15 random contexts, each "
-        f"other word kept with probability 0.5). {args.jobs} process(es), one torch thread "
-        f"each; times compare within a data set. LIME "
+        f"other word kept with probability 0.5). {args.jobs} process(es), "
+        f"{args.threads} torch thread(s) each; the MiniLM model on {args.device}; times compare "
+        f"within a data set. LIME "
         f"{args.lime_samples} samples, shap {args.shap_evals} evaluations (Partition "
         f"explainer, Text masker), integrated gradients {args.ig_steps} steps, random: mean "
         f"of {args.random_draws} orders. Models trained on {args.n_train} texts (MiniLM head: "

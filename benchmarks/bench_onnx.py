@@ -31,6 +31,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 import time
 import warnings
@@ -52,6 +53,17 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--n-finetune", type=int, default=2000, help="dair texts to fine-tune")
     parser.add_argument("--epochs", type=int, default=1, help="fine-tuning epochs")
     parser.add_argument("--lr", type=float, default=5e-5, help="fine-tuning learning rate")
+    parser.add_argument("--fit-batch-size", type=int, default=16, help="fine-tuning batch size")
+    parser.add_argument("--warmup", type=lambda v: float(v) if "." in v else int(v),
+                        default=0.1,
+                        help="warmup steps (a fraction of all steps if below 1)")
+    parser.add_argument("--device", default="cpu",
+                        help="fine-tuning device (predictions always run on the CPU)")
+    parser.add_argument("--save-model", type=Path, default=None,
+                        help="save the fine-tuned classifier here (io.save)")
+    parser.add_argument("--fit-only", action="store_true",
+                        help="fine-tune (and --save-model), then stop: predict in a process "
+                             "that sees no GPU with --model")
     parser.add_argument("--n-predict", type=int, default=2000, help="dair test texts")
     parser.add_argument("--batch-size", type=int, default=32, help="prediction batch size")
     parser.add_argument("--repeats", type=int, default=2, help="timings per side (best)")
@@ -136,13 +148,23 @@ def classifier(args) -> dict:
     start = time.perf_counter()
     if args.model is not None:
         clf = io.load(args.model)
+        sidecar = Path(f"{args.model}.json")  # how --save-model fine-tuned it
+        fit = json.loads(sidecar.read_text()) if sidecar.exists() else {"model": str(args.model)}
     else:
-        clf = TransformerClassifier(pooling="pooler", max_epochs=args.epochs, batch_size=16,
-                                    lr=args.lr,
-                                    warmup_steps=0.1, random_state=0, device="cpu",
-                                    progress_bar=False)
+        clf = TransformerClassifier(pooling="pooler", max_epochs=args.epochs,
+                                    batch_size=args.fit_batch_size, lr=args.lr,
+                                    warmup_steps=args.warmup, random_state=0,
+                                    device=args.device, progress_bar=False)
         clf.fit(list(X_train[: args.n_finetune]), list(y_train[: args.n_finetune]))
-    fit_s = round(time.perf_counter() - start, 1)
+        fit = {"texts": min(args.n_finetune, len(X_train)), "epochs": args.epochs,
+               "lr": args.lr, "batch_size": args.fit_batch_size, "warmup_steps": args.warmup,
+               "device": device_name(clf.device), "fit_s": round(time.perf_counter() - start, 1)}
+    if args.save_model is not None:
+        io.save(clf, args.save_model)  # fitted with --device auto: loads on any machine
+        Path(f"{args.save_model}.json").write_text(json.dumps(fit))
+    if args.fit_only:
+        print("fine-tuned:", fit, flush=True)
+        return {"fit": fit, "sides": {}}
     clf.set_params(batch_size=args.batch_size)
     copies, rows = {}, {}
     for side, params in SIDES.items():
@@ -170,7 +192,22 @@ def classifier(args) -> dict:
                 labels.astype(str) == outputs["torch"].astype(str))), 4),
         })
         print(side, rows[side], flush=True)
-    return {"fit_s": fit_s, "sides": rows}
+    return {"fit": fit, "sides": rows}
+
+
+def device_name(device) -> str:
+    import torch
+
+    return torch.cuda.get_device_name(device) if str(device).startswith("cuda") else str(device)
+
+
+def fit_sentence(fit: dict) -> str:
+    """How the classifier was fine-tuned, for the Markdown."""
+    if "texts" not in fit:
+        return f"Loaded from {fit['model']}."
+    return (f"Fine-tuned on {fit['texts']} dair-ai texts, {fit['epochs']} epoch(s), lr "
+            f"{fit['lr']}, batch {fit['batch_size']}, warmup {fit['warmup_steps']}, on "
+            f"{fit['device']} in {fit['fit_s']} s.")
 
 
 def io_copy(clf, params):
@@ -205,11 +242,12 @@ def main(argv=None) -> int:
                                             "fit_s (load + export)"]))
     if not args.skip_classifier:
         results["classifier"] = classifier(args)
+        if args.fit_only:
+            return 0
         parts.append(
             f"## Fine-tuned TransformerClassifier, {args.n_predict} dair-ai test texts\n\n"
-            f"Fine-tuned on {args.n_finetune} dair-ai texts, {args.epochs} epoch(s), "
-            f"lr {args.lr} "
-            f"({results['classifier']['fit_s']} s); batch size {args.batch_size}. "
+            + fit_sentence(results["classifier"]["fit"])
+            + f" Batch size {args.batch_size}. "
             "Target: int8 >= 3x the transformers pipeline, macro-F1 within 0.5 point.\n\n"
             + table(results["classifier"]["sides"],
                     ["texts_per_s", "speedup_vs_pipeline", "speedup_vs_torch", "macro_f1",

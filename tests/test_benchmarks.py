@@ -61,9 +61,10 @@ def test_script_uses_the_shared_helpers(common, name, monkeypatch):
 def test_environment_has_the_schema_fields(common):
     env = common.environment(("definitely-not-installed-distribution",))
     assert set(env) == {"date", "machine", "python", "versions"}
-    assert set(env["machine"]) == {"platform", "processor", "cpu_count", "load_average_1min",
-                                   "torch_threads", "gpu"}
+    assert set(env["machine"]) == {"platform", "processor", "cpu_model", "cpu_count",
+                                   "cpus_usable", "load_average_1min", "torch_threads", "gpu"}
     assert env["machine"]["cpu_count"] >= 1
+    assert 1 <= env["machine"]["cpus_usable"] <= env["machine"]["cpu_count"]
     assert {"sklearn-emotion", "numpy", "scikit-learn"} <= set(env["versions"])
     assert "definitely-not-installed-distribution" not in env["versions"]
 
