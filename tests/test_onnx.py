@@ -112,6 +112,36 @@ def test_classifier_exports_after_fit_and_agrees(classifier, texts):
     assert int8.onnx_model_.size < classifier.onnx_model_.size
 
 
+def test_batches_on_several_threads_keep_their_order(tiny_bert, classifier, texts,
+                                                     monkeypatch):
+    # with n torch threads, n batches run at once on one-thread sessions; the rows must
+    # come back in input order, as the one-session path gives them
+    import torch
+
+    X, _ = texts
+    vectorizer = BertVectorizer(tiny_bert, batch_size=4, backend="onnx").fit(X)
+    threads_asked = []
+    real_get_session = _backend.get_session
+
+    def spy(key, graph, n_threads=None):
+        threads_asked.append(n_threads)
+        return real_get_session(key, graph, n_threads)
+
+    monkeypatch.setattr(_backend, "get_session", spy)
+    n_threads = torch.get_num_threads()
+    try:
+        torch.set_num_threads(1)
+        one = vectorizer.transform(X), classifier.predict_proba(X)
+        assert 1 not in threads_asked  # one thread: a session of torch's thread count
+        torch.set_num_threads(3)
+        several = vectorizer.transform(X), classifier.predict_proba(X)
+    finally:
+        torch.set_num_threads(n_threads)
+    assert threads_asked.count(1) == 2  # both ran their batches on one-thread sessions
+    np.testing.assert_allclose(several[0], one[0], atol=1e-5)
+    np.testing.assert_allclose(several[1], one[1], atol=1e-5)
+
+
 def clone_fitted(estimator, **params):
     return pickle.loads(pickle.dumps(estimator)).set_params(**params)
 

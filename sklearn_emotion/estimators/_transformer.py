@@ -422,13 +422,15 @@ class TransformerClassifier(OnnxBackendMixin, RawTextMixin, _EmotionNetMixin, Ne
         self._ensure_onnx_graph()
         nonlinearity = self._get_predict_nonlinearity()
         batch_size = len(texts) if self.batch_size == -1 else self.batch_size
-        probas = []
-        for start in range(0, len(texts), max(batch_size, 1)):
+        starts = range(0, len(texts), max(batch_size, 1))
+
+        def make_arrays(start):
             batch = [str(text) for text in texts[start : start + batch_size]]
-            encoded = self.tokenizer_(batch, padding="longest", truncation=True,
-                                      max_length=self.max_length, return_tensors="np")
-            logits = torch.from_numpy(self._run_onnx(dict(encoded)))
-            probas.append(nonlinearity(logits).numpy())
+            return dict(self.tokenizer_(batch, padding="longest", truncation=True,
+                                        max_length=self.max_length, return_tensors="np"))
+
+        probas = [nonlinearity(torch.from_numpy(logits)).numpy()
+                  for logits in self._run_onnx_batches(starts, make_arrays)]
         n_classes = len(self.classes_)
         return np.concatenate(probas) if probas else np.empty((0, n_classes), np.float32)
 

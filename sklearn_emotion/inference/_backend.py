@@ -16,11 +16,15 @@ and optionally ``_onnx_directory(self)``, a folder that keeps graphs across proc
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Sequence
+
 import numpy as np
 
 from ..utils._validation import StrOptions
 from ._graph import build_graph, export_onnx, graph_key, require_onnx
-from ._session import get_session, run_session
+from ._session import default_threads, get_session, run_session
 
 __all__ = ["BACKEND_CONSTRAINTS", "OnnxBackendMixin"]
 
@@ -101,3 +105,30 @@ class OnnxBackendMixin:
         """The graph's output for one batch of int arrays (``input_ids``, ...)."""
         session = get_session(self.onnx_key_, self.onnx_model_)
         return run_session(session, arrays)
+
+    def _run_onnx_batches(self, batches: Sequence, make_arrays: Callable[[Any], dict]):
+        """The graph's output for each batch, in order (a generator).
+
+        ``make_arrays(batch)`` tokenizes one batch into int arrays. With n threads (torch's
+        count), n batches run at once, each on one thread, in a session that ONNX
+        Runtime lets several threads run: the tokenizer and the small matrix products of
+        short texts keep one session of n threads from using all n cores (on 2 cores,
+        about 15% more texts per second). Tokenizing takes a lock: a Hugging Face fast
+        tokenizer sets its padding state on each call and fails if two threads do.
+        """
+        self._ensure_onnx_graph()
+        n_threads = default_threads() or 1
+        if n_threads == 1 or len(batches) < 2:
+            for batch in batches:
+                yield self._run_onnx(make_arrays(batch))
+            return
+        session = get_session(self.onnx_key_, self.onnx_model_, n_threads=1)
+        lock = threading.Lock()
+
+        def run(batch):
+            with lock:
+                arrays = make_arrays(batch)
+            return run_session(session, arrays)
+
+        with ThreadPoolExecutor(n_threads) as pool:
+            yield from pool.map(run, batches)

@@ -237,11 +237,8 @@ class BertVectorizer(OnnxBackendMixin, _PortableModulesMixin, PretrainedVectoriz
         pad_id = self.tokenizer_.pad_token_id or 0
         out = np.empty((len(texts), self.n_features_out_), dtype=np.float32)
         show = show_progress(self.progress_bar, len(texts))
-        bar = tqdm(batches, desc="BertVectorizer", disable=not show)
-        run = self._run_onnx if self.backend == "onnx" else self._run_torch
-        if self.backend == "onnx":
-            self._ensure_onnx_graph()
-        for batch in bar:
+
+        def make_arrays(batch):
             width = int(lengths[batch].max())
             arrays = {k: np.zeros((len(batch), width), dtype=np.int64) for k in inputs}
             arrays["input_ids"][:] = pad_id
@@ -250,7 +247,15 @@ class BertVectorizer(OnnxBackendMixin, _PortableModulesMixin, PretrainedVectoriz
                     arrays[key][row, : lengths[i]] = values[i]
             valid = np.arange(width) < lengths[batch, None]
             arrays["attention_mask"] = valid.astype(np.int64)
-            out[batch] = run(arrays)
+            return arrays
+
+        if self.backend == "onnx":
+            outputs = self._run_onnx_batches(batches, make_arrays)
+        else:
+            outputs = (self._run_torch(make_arrays(batch)) for batch in batches)
+        bar = tqdm(outputs, total=len(batches), desc="BertVectorizer", disable=not show)
+        for batch, pooled in zip(batches, bar):
+            out[batch] = pooled
         return out
 
     def _run_torch(self, arrays: dict) -> np.ndarray:

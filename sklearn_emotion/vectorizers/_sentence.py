@@ -198,21 +198,22 @@ class SentenceVectorizer(OnnxBackendMixin, _PortableModulesMixin, PretrainedVect
         return {"normalize": self.normalize}
 
     def _encode_onnx(self, texts: list[str]) -> np.ndarray:
-        self._ensure_onnx_graph()
         order = np.argsort([-len(text) for text in texts], kind="stable")
+        batches = [order[i : i + self.batch_size] for i in range(0, len(texts), self.batch_size)]
+
+        def make_arrays(batch):
+            features = self._tokenize([texts[i] for i in batch])
+            return {k: np.asarray(v) for k, v in features.items()
+                    if k in ("input_ids", "attention_mask", "token_type_ids")}
+
         out = np.empty((len(texts), self.n_features_out_), dtype=np.float32)
-        show = show_progress(self.progress_bar, len(texts))
-        starts = range(0, len(texts), self.batch_size)
-        if show:
+        outputs = self._run_onnx_batches(batches, make_arrays)
+        if show_progress(self.progress_bar, len(texts)):
             from tqdm.auto import tqdm  # lazily: it looks for notebooks
 
-            starts = tqdm(starts, desc="SentenceVectorizer")
-        for start in starts:
-            batch = order[start : start + self.batch_size]
-            features = self._tokenize([texts[i] for i in batch])
-            out[batch] = self._run_onnx({k: np.asarray(v) for k, v in features.items()
-                                         if k in ("input_ids", "attention_mask",
-                                                  "token_type_ids")})
+            outputs = tqdm(outputs, total=len(batches), desc="SentenceVectorizer")
+        for batch, embeddings in zip(batches, outputs):
+            out[batch] = embeddings
         return out
 
     def _encode(self, texts: list[str]) -> np.ndarray:
