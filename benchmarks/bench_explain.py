@@ -98,6 +98,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--assemble", type=Path, default=None,
                         help="write the result from the --partial folder of a run that "
                         "was stopped, instead of running (the .md says what is missing)")
+    parser.add_argument("--scratch", default=None,
+                        help="folder of the embedding caches (default: a temporary folder, "
+                             "removed at the end)")
     parser.add_argument("--out", default=RESULTS)
     return parser.parse_args(argv)
 
@@ -143,7 +146,8 @@ def build(model_name, X, y, args):
         model = make_pipeline(TextCleaner(), SentenceVectorizer(
             "all-MiniLM-L6-v2", batch_size=args.encode_batch_size, device=args.device,
             progress_bar=False), FeedForwardClassifier(device=args.device, **quiet))
-        model.set_params(sentencevectorizer__cache=tempfile.mkdtemp(prefix="explain_fit_"))
+        model.set_params(sentencevectorizer__cache=tempfile.mkdtemp(prefix="explain_fit_",
+                                                                    dir=args.scratch))
         X, y = X[:args.minilm_train], y[:args.minilm_train]
     return model.fit(X, y)
 
@@ -181,7 +185,7 @@ def ranked_scores(model, texts, spans, columns, method, args, rng):
         explainer = shap.Explainer(model.predict_proba, masker, silent=True)
         # untimed warm-up: shap's first call compiles its numba code (seconds)
         explainer(texts[:1], max_evals=args.shap_evals, batch_size=256)
-        fresh_cache(model, "shap")
+        fresh_cache(model, "shap", args.scratch)
         started = time.perf_counter()
         values = explainer(texts, max_evals=args.shap_evals, batch_size=256)
         scores = []
@@ -233,10 +237,11 @@ def deletion_curves(model, texts, spans, columns, scores, k_max, batch_size=256)
         np.arange(len(texts))[:, None], np.arange(k_max)[None, :], np.asarray(columns)[:, None]]
 
 
-def fresh_cache(model, label) -> None:
-    """A new, empty embedding cache for a model with a SentenceVectorizer (else nothing)."""
+def fresh_cache(model, label, scratch=None) -> None:
+    """A new, empty embedding cache (in ``scratch``) for a model with a SentenceVectorizer."""
     if "sentencevectorizer" in getattr(model, "named_steps", {}):
-        model.set_params(sentencevectorizer__cache=tempfile.mkdtemp(prefix=f"explain_{label}_"))
+        model.set_params(sentencevectorizer__cache=tempfile.mkdtemp(prefix=f"explain_{label}_",
+                                                                    dir=scratch))
 
 
 def run_chunk(model, texts, args, methods) -> dict:
@@ -253,7 +258,7 @@ def run_chunk(model, texts, args, methods) -> dict:
         draws = args.random_draws if method == "random" else 1
         curves, seconds = [], 0.0
         for _ in range(draws):
-            fresh_cache(model, method)
+            fresh_cache(model, method, args.scratch)
             scores, spent = ranked_scores(model, texts, spans, columns, method, args, rng)
             seconds += spent
             curves.append(deletion_curves(model, texts, spans, columns, scores, args.k))
@@ -507,9 +512,12 @@ def main(argv=None) -> None:
 
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
-    results = run(args)
+    with tempfile.TemporaryDirectory(prefix="bench_explain_") as scratch:
+        args.scratch = args.scratch or scratch
+        results = run(args)
     stem = write_result("explain", title="Word explanations: faithfulness and speed against "
-                        "shap and LIME", config=config_of(args), results=results,
+                        "shap and LIME", config=config_of(args, drop=("out", "scratch")),
+                        results=results,
                         markdown=markdown(args, results),
                         env=environment(("shap", "lime", "captum")), out=args.out,
                         tag=args.n_texts)

@@ -22,6 +22,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import tempfile
 import time
 
 import numpy as np
@@ -127,7 +128,8 @@ def run_dataset(dataset, args) -> dict:
 
 def bench_args(args) -> argparse.Namespace:
     return bench_explain.parse_args(["--n-train", str(args.n_train), "--minilm-train",
-                                     str(args.minilm_train), "--seed", str(args.seed)]
+                                     str(args.minilm_train), "--seed", str(args.seed),
+                                     "--scratch", args.scratch]
                                     + (["--dair", str(args.dair)] if args.dair else []))
 
 
@@ -156,10 +158,13 @@ def markdown(args, results) -> str:
 def main(argv=None) -> None:
     args = parse_args(argv)
     datasets = args.datasets.split(",")
-    results = bench_explain.per_dataset(run_dataset, datasets, args)
+    with tempfile.TemporaryDirectory(prefix="bench_explain_variants_") as scratch:
+        args.scratch = scratch  # the embedding caches, removed at the end
+        results = bench_explain.per_dataset(run_dataset, datasets, args)
     text = markdown(args, results)
     stem = write_result("explain_variants", title="Occlusion variants on validation texts "
-                        "(choosing TokenExplainer's default)", config=config_of(args),
+                        "(choosing TokenExplainer's default)",
+                        config=config_of(args, drop=("out", "scratch")),
                         results=results, markdown=text, env=environment(), out=args.out)
     print(text)
     print(f"written {stem}.json and .md")

@@ -315,6 +315,28 @@ def test_cli_jsonl_and_html(model_dir, tmp_path, capsys):
     assert main(["explain", "--model", str(model_dir), "x", "--target", "rage"]) == 2
 
 
+def test_cli_contexts_choose_leave_one_out_or_more_contexts(model_dir, tfidf, tmp_path,
+                                                            capsys):
+    text = "I can't believe they cancelled the show, this is outrageous and so sad"
+
+    def cli_scores(*options):
+        out = tmp_path / "e.jsonl"
+        assert main(["explain", "--model", str(model_dir), text, "-o", str(out),
+                     *options]) == 0
+        (record,) = [json.loads(line) for line in out.read_text().splitlines()]
+        label = record["predicted"][0]
+        return label, [t["scores"][label] for t in record["tokens"]]
+
+    label, loo = cli_scores("--contexts", "1")
+    expected = TokenExplainer(tfidf, n_contexts=1).explain([text])
+    assert expected.targets[0] == [label]
+    assert loo == pytest.approx(expected.scores[0][:, 0].tolist(), abs=1e-4)
+    _, default = cli_scores()
+    assert default != pytest.approx(loo, abs=1e-3)  # 16 contexts by default
+    assert main(["explain", "--model", str(model_dir), text, "--contexts", "0"]) == 2
+    assert "n_contexts" in capsys.readouterr().err
+
+
 def test_report_explains_confident_errors(tfidf, tmp_path):
     test = load_goemotions(subset="test", return_X_y=True)
     texts, y_true = list(test[0][:400]), np.asarray(test[1][:400])

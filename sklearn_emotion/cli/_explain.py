@@ -47,6 +47,13 @@ def add_explain_parser(sub) -> None:
                         help="write here instead of standard output (written atomically)")
     parser.add_argument("--batch-size", type=int, default=256, metavar="N",
                         help="texts per predict_proba call (default: %(default)s)")
+    parser.add_argument("--contexts", type=int, default=16, metavar="N",
+                        help="occlusion: remove each word from the text and from N - 1 "
+                             "random versions of it (1: plain leave-one-out, about N/2 "
+                             "times faster; default: %(default)s)")
+    parser.add_argument("--steps", type=int, default=32, metavar="N",
+                        help="integrated gradients: steps of the path integral "
+                             "(default: %(default)s)")
     parser.set_defaults(handler=run_explain)
 
 
@@ -107,8 +114,9 @@ def run_explain(args: argparse.Namespace) -> int:
     texts = _texts(args)
     model, _ = load_model_dir(args.model)
     fmt = _format(args)
-    explanation = TokenExplainer(model, method=args.method,
-                                 batch_size=args.batch_size).explain(texts, target=args.target)
+    explainer = TokenExplainer(model, method=args.method, batch_size=args.batch_size,
+                               n_contexts=args.contexts, n_steps=args.steps)
+    explanation = explainer.explain(texts, target=args.target)
     if fmt == "terminal":
         console = make_console()
         for line in _rich_lines(explanation):
