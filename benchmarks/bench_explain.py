@@ -280,7 +280,9 @@ def summarize(chunks, methods) -> dict:
         out[method] = {"aopc": float(curve.mean()), "aopc_at_k": curve.mean(axis=0).tolist(),
                        "seconds_per_text": sum(c[method]["seconds"] for c in chunks)
                        / len(curve),
-                       "spearman_vs_occlusion": float(np.nanmean(rhos)) if rhos else None}
+                       "spearman_vs_occlusion": float(np.nanmean(rhos)) if rhos else None,
+                       # per text, in the same order for every method: paired comparisons
+                       "aopc_per_text": np.round(curve.mean(axis=1), 6).tolist()}
     return out
 
 
@@ -380,7 +382,8 @@ def verdicts(results) -> dict:
         for rival in ("lime", "shap"):
             if rival in entry:
                 gap = occ["aopc"] - entry[rival]["aopc"]
-                checks[f"aopc_at_least_{rival}"] = {"met": bool(gap >= 0), "gap": gap}
+                checks[f"aopc_at_least_{rival}"] = {"met": bool(gap >= 0), "gap": gap,
+                                                    "ci95": paired_ci(occ, entry[rival])}
         if "lime" in entry:
             ratio = occ["seconds_per_text"] / entry["lime"]["seconds_per_text"]
             checks["time_at_most_fifth_of_lime"] = {"met": bool(ratio <= 0.2), "ratio": ratio}
@@ -393,6 +396,16 @@ def verdicts(results) -> dict:
                                                     "lowest_method": min(explained)}
         out[key] = checks
     return out
+
+
+def paired_ci(a: dict, b: dict, n_boot: int = 2000) -> list[float] | None:
+    """95% bootstrap interval of the mean per-text AOPC difference a - b (same texts)."""
+    if "aopc_per_text" not in a or "aopc_per_text" not in b:
+        return None  # results written before per-text figures were kept
+    diff = np.asarray(a["aopc_per_text"]) - np.asarray(b["aopc_per_text"])
+    rng = np.random.default_rng(0)
+    means = diff[rng.integers(0, len(diff), (n_boot, len(diff)))].mean(axis=1)
+    return np.percentile(means, [2.5, 97.5]).round(5).tolist()
 
 
 def is_model(key, entry) -> bool:
@@ -432,7 +445,8 @@ def markdown(args, results) -> str:
                 + ("-" if rho is None else f"{rho:.2f}") + " |")
     lines += [""] + coverage(args, results)
     lines += ["", "Issue 18's targets per model (occlusion against the others; the random "
-              "floor is 'clearly below' when at most half the least faithful method's AOPC):",
+              "floor is 'clearly below' when at most half the least faithful method's AOPC; "
+              "the interval is a paired bootstrap over the texts of the AOPC difference):",
               "", "| data / model | AOPC >= LIME's | AOPC >= shap's | time <= 1/5 of LIME's "
               "| random floor clearly below |", "|---|---|---|---|---|"]
     for key, checks in results.get("targets", {}).items():
@@ -446,7 +460,9 @@ def markdown(args, results) -> str:
                 continue
             word = "met" if check["met"] else "**missed**"
             value = check[figure]
-            cells.append(f"{word} ({figure} {value:+.4f})" if figure == "gap"
+            ci = check.get("ci95")
+            ci = f", 95% CI {ci[0]:+.4f} to {ci[1]:+.4f}" if ci else ""
+            cells.append(f"{word} ({figure} {value:+.4f}{ci})" if figure == "gap"
                          else f"{word} ({figure} {value:.3f})")
         lines.append(f"| {key} | " + " | ".join(cells) + " |")
     missed = [f"{key}: {name}" for key, checks in results.get("targets", {}).items()

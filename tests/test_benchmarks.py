@@ -91,3 +91,30 @@ def test_data_folder_names_the_option(common):
     with pytest.raises(SystemExit, match="pass --dair FOLDER"):
         common.data_folder(None, "dair-ai emotion", option="--dair")
     assert common.data_folder("~/x", "x") == Path.home() / "x"
+
+
+def test_explain_verdicts_give_a_paired_interval(common):
+    # the faithfulness gaps between methods are often a few thousandths: the verdict
+    # carries a paired bootstrap interval over the texts, not only the difference of means
+    import numpy as np
+
+    bench_explain = importlib.import_module("bench_explain")
+    rng = np.random.default_rng(1)
+    base = rng.uniform(0, 0.5, 300)
+
+    def entry(per_text):
+        return {"aopc": float(np.mean(per_text)), "seconds_per_text": 1.0,
+                "aopc_per_text": list(per_text)}
+
+    better = bench_explain.verdicts({"d/m": {
+        "occlusion": entry(base + 0.01 + rng.normal(0, 0.01, 300)), "lime": entry(base)}})
+    check = better["d/m"]["aopc_at_least_lime"]
+    assert check["met"] and 0 < check["ci95"][0] < check["gap"] < check["ci95"][1]
+    tied = bench_explain.verdicts({"d/m": {"occlusion": entry(base + rng.normal(0, 0.05, 300)),
+                                           "lime": entry(base)}})
+    low, high = tied["d/m"]["aopc_at_least_lime"]["ci95"]
+    assert low < 0 < high
+    # results from before per-text figures were kept still get a verdict, without interval
+    old = {"aopc": 0.3, "seconds_per_text": 1.0}
+    assert bench_explain.verdicts({"d/m": {"occlusion": old, "lime": old}})[
+        "d/m"]["aopc_at_least_lime"]["ci95"] is None
