@@ -419,7 +419,6 @@ class TransformerClassifier(OnnxBackendMixin, RawTextMixin, _EmotionNetMixin, Ne
     # ------------------------------------------------------------ ONNX backend
     def _predict_proba_onnx(self, texts) -> np.ndarray:
         """Probabilities of texts (sorted by length) from the ONNX graph, batch by batch."""
-        self._ensure_onnx_graph()
         nonlinearity = self._get_predict_nonlinearity()
         batch_size = len(texts) if self.batch_size == -1 else self.batch_size
         starts = range(0, len(texts), max(batch_size, 1))

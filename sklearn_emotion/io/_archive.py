@@ -36,7 +36,7 @@ from ._parts import (
     find_parts,
     json_default,
     light_copy,
-    packed_vectorizers,
+    packed_copy,
     persist_spec,
     qualname,
     resource_name,
@@ -99,7 +99,7 @@ def save(model, path: str | os.PathLike) -> Path:
     import skops.io as sio
     from safetensors.torch import save_model as save_safetensors
 
-    nets, holders = find_parts(model)
+    nets, holders, vectorizers = find_parts(model)
     memo: dict[int, Any] = {id(net): NetRef(i) for i, net in enumerate(nets)}
     resources = []
     for holder in holders:
@@ -108,7 +108,10 @@ def save(model, path: str | os.PathLike) -> Path:
         resources.append(
             {"class": qualname(holder), "resource": resource_name(holder), "fingerprint": digest}
         )
-    memo.update(packed_vectorizers(model))
+    for vectorizer in vectorizers:
+        light = packed_copy(vectorizer)
+        if light is not None:
+            memo[id(vectorizer)] = light
     specs = [net_spec(net) for net in nets]
     try:
         structure = copy.deepcopy(model, memo)

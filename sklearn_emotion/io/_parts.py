@@ -34,7 +34,7 @@ __all__ = [
     "find_parts",
     "json_default",
     "light_copy",
-    "packed_vectorizers",
+    "packed_copy",
     "persist_spec",
     "qualname",
     "resource_name",
@@ -82,9 +82,16 @@ def persist_spec(obj) -> tuple[tuple[str, ...], str] | None:
     return hook() if callable(hook) else None
 
 
-def find_parts(model) -> tuple[list, list]:
-    """The skorch networks and the objects with resources to store by reference."""
-    nets, holders, seen = [], [], set()
+#: The fitted attributes of scikit-learn's CountVectorizer family stored packed.
+_TERM_ATTRIBUTES = ("vocabulary_", "stop_words_")
+
+
+def find_parts(model) -> tuple[list, list, list]:
+    """The skorch networks, the objects with resources to store by reference, and the
+    text vectorizers (scikit-learn's CountVectorizer family) whose terms are packed."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    nets, holders, vectorizers, seen = [], [], [], set()
     stack = [model]
     while stack:
         obj = stack.pop()
@@ -97,37 +104,23 @@ def find_parts(model) -> tuple[list, list]:
         if persist_spec(obj) is not None:
             holders.append(obj)
             continue
-        stack.extend(reversed(_children(obj)))
-    return nets, holders
-
-
-#: The fitted attributes of scikit-learn's CountVectorizer family stored packed.
-_TERM_ATTRIBUTES = ("vocabulary_", "stop_words_")
-
-
-def packed_vectorizers(model) -> dict[int, Any]:
-    """Copies of the model's fitted text vectorizers with their terms packed, by ``id``.
-
-    For the ``memo`` of the deep copy that ``save`` stores; the originals are untouched.
-    """
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    copies, seen, stack = {}, set(), [model]
-    while stack:
-        obj = stack.pop()
-        if id(obj) in seen or isinstance(obj, (str, bytes, np.ndarray)) or _is_net(obj):
-            continue
-        seen.add(id(obj))
         if isinstance(obj, CountVectorizer):
-            packed = {name: PackedTerms.pack(value) for name in _TERM_ATTRIBUTES
-                      if isinstance(value := vars(obj).get(name), (dict, set, frozenset))}
-            if packed:
-                light = object.__new__(type(obj))
-                light.__dict__.update({**vars(obj), **packed})
-                copies[id(obj)] = light
+            vectorizers.append(obj)
             continue
-        stack.extend(_children(obj))
-    return copies
+        stack.extend(reversed(_children(obj)))
+    return nets, holders, vectorizers
+
+
+def packed_copy(vectorizer):
+    """A shallow copy of a text vectorizer with its term dicts and sets packed, or ``None``
+    if it holds none (unfitted); the original is untouched."""
+    packed = {name: PackedTerms.pack(value) for name in _TERM_ATTRIBUTES
+              if isinstance(value := vars(vectorizer).get(name), (dict, set, frozenset))}
+    if not packed:
+        return None
+    light = object.__new__(type(vectorizer))
+    light.__dict__.update({**vars(vectorizer), **packed})
+    return light
 
 
 def resource_name(holder) -> str:
