@@ -408,6 +408,15 @@ def paired_ci(a: dict, b: dict, n_boot: int = 2000) -> list[float] | None:
     return np.percentile(means, [2.5, 97.5]).round(5).tolist()
 
 
+def occlusion_keep() -> float:
+    """TokenExplainer's default ``context_keep``, as the benchmark runs it."""
+    import inspect
+
+    from sklearn_emotion.explain import TokenExplainer
+
+    return inspect.signature(TokenExplainer).parameters["context_keep"].default
+
+
 def is_model(key, entry) -> bool:
     return "/" in key and isinstance(entry, dict)
 
@@ -417,7 +426,7 @@ def markdown(args, results) -> str:
         f"Deletion AOPC over k = 1..{args.k} for the predicted class (higher is more "
         "faithful), wall seconds per text, Spearman rank correlation with occlusion. "
         f"Occlusion: TokenExplainer's defaults (the full text and 15 random contexts, each "
-        f"other word kept with probability 0.5). {args.jobs} process(es), "
+        f"other word kept with probability {occlusion_keep()}). {args.jobs} process(es), "
         f"{args.threads} torch thread(s) each; the MiniLM model on {args.device}; times compare "
         f"within a data set. LIME "
         f"{args.lime_samples} samples, shap {args.shap_evals} evaluations (Partition "

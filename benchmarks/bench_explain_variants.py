@@ -22,6 +22,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import re
 import tempfile
 import time
 
@@ -30,9 +31,19 @@ import numpy as np
 import bench_explain
 from _common import RESULTS, config_of, environment, write_result
 
-VARIANTS = {"leave_one_out": (1, 1.0), "contexts_8_keep_0.8": (8, 0.8),
-            "contexts_16_keep_0.8": (16, 0.8), "contexts_8_keep_0.5": (8, 0.5),
-            "contexts_16_keep_0.5": (16, 0.5), "contexts_32_keep_0.5": (32, 0.5)}
+VARIANTS = ("leave_one_out,contexts_8_keep_0.8,contexts_16_keep_0.8,contexts_16_keep_0.7,"
+            "contexts_8_keep_0.5,contexts_16_keep_0.5,contexts_32_keep_0.5,windows_1_3")
+
+
+def variant_params(name: str) -> tuple[int, float]:
+    """``(n_contexts, context_keep)`` of a variant named ``contexts_N_keep_Q``."""
+    if name == "leave_one_out":
+        return 1, 1.0
+    found = re.fullmatch(r"contexts_(\d+)_keep_([0-9.]+)", name)
+    if not found:
+        raise SystemExit(f"unknown variant {name!r}: use leave_one_out, windows_1_3 or "
+                         "contexts_N_keep_Q")
+    return int(found[1]), float(found[2])
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -46,6 +57,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--variants", default=VARIANTS,
+                        help="comma-separated: leave_one_out, windows_1_3, contexts_N_keep_Q")
     parser.add_argument("--out", default=RESULTS)
     return parser.parse_args(argv)
 
@@ -106,12 +119,13 @@ def run_dataset(dataset, args) -> dict:
         model = bench_explain.build(model_name, X, y, bench_args(args))
         columns = list(np.asarray(model.predict_proba(texts)).argmax(axis=1))
         entry = {}
-        for name in list(VARIANTS) + ["windows_1_3"]:
+        for name in args.variants.split(","):
+            bench_explain.fresh_cache(model, name, args.scratch)  # each variant encodes afresh
             started = time.perf_counter()
             if name == "windows_1_3":
                 scores = window_scores(model, texts, spans, columns)
             else:
-                n_contexts, keep = VARIANTS[name]
+                n_contexts, keep = variant_params(name)
                 result = TokenExplainer(model, n_contexts=n_contexts, context_keep=keep,
                                         random_state=args.seed).explain(texts)
                 scores = [s[:, 0] for s in result.scores]
@@ -134,7 +148,7 @@ def bench_args(args) -> argparse.Namespace:
 
 
 def markdown(args, results) -> str:
-    names = list(VARIANTS) + ["windows_1_3"]
+    names = args.variants.split(",")
     lines = [f"Deletion AOPC over k = 1..{args.k} (predicted class) on {args.n_texts} "
              "validation texts per data set, and seconds per text (one torch thread; "
              f"{args.jobs} process(es)). Best AOPC per model in bold.", "",
