@@ -25,6 +25,7 @@ from sklearn_emotion.distributed import stream_predict
 from sklearn_emotion.estimators import TransformerClassifier
 from sklearn_emotion.exceptions import MissingDependencyError
 from sklearn_emotion.inference import _backend, clear_graphs
+from sklearn_emotion.inference._graph import fp32_feedforward_nodes, quantize_int8
 from sklearn_emotion.vectorizers import BertVectorizer, SentenceVectorizer
 
 pytest.importorskip("onnxruntime")
@@ -92,21 +93,31 @@ def test_sentence_vectorizer_int8_stays_close(minilm):
     assert np.abs(emb["int8"] - emb["torch"]).max() > 1e-4  # it did quantize
 
 
+def _projections(graph_bytes) -> dict:
+    """``{node name: op type}`` of a graph's matrix products (MatMulInteger: int8)."""
+    onnx = pytest.importorskip("onnx")
+    nodes = onnx.load_from_string(bytes(graph_bytes)).graph.node
+    return {n.name: n.op_type for n in nodes if n.op_type in ("MatMul", "MatMulInteger", "Gemm")
+            and "attention/self/MatMul" not in n.name}  # activation products stay fp32
+
+
 @pytest.mark.slow
 @requires_minilm
-def test_int8_keeps_the_first_feedforward_outputs_fp32(minilm):
-    # MiniLM's six layers: the feed-forward output projections of layers 0-2 stay MatMul
-    # (fp32), those of layers 3-5 and every other projection become integer products
-    onnx = pytest.importorskip("onnx")
+def test_int8_keeps_only_the_named_feedforward_outputs_fp32(minilm):
     fitted, _ = minilm
-    graph = onnx.load_from_string(fitted["int8"].onnx_model_.tobytes())
-    ops = {node.name: node.op_type for node in graph.graph.node}
-    feedforward_out = {name: op for name, op in ops.items()
-                       if "/output/dense/" in name and "attention" not in name}
-    fp32 = sorted(name for name, op in feedforward_out.items() if op == "MatMul")
-    assert [name.split("layer.")[1][0] for name in fp32] == ["0", "1", "2"]
-    assert sum(op == "MatMulInteger" for op in feedforward_out.values()) == 3
-    assert sum(op == "MatMulInteger" for op in ops.values()) == 6 * 6 - 3
+    # the vectorizer quantizes all 6 x 6 projections of MiniLM's six layers
+    assert set(_projections(fitted["int8"].onnx_model_).values()) == {"MatMulInteger"}
+    assert len(_projections(fitted["int8"].onnx_model_)) == 36
+    # fp32_feedforward_nodes (the classifier's choice) names the feed-forward outputs of
+    # layers 0-2, and quantize_int8 leaves exactly those in fp32
+    fp32_graph = fitted["onnx"].onnx_model_.tobytes()
+    onnx = pytest.importorskip("onnx")
+    named = fp32_feedforward_nodes(onnx.load_from_string(fp32_graph))
+    assert [name.split("layer.")[1][:9] for name in named] == [
+        "0/output/", "1/output/", "2/output/"]
+    kept = _projections(quantize_int8(fp32_graph, fp32_feedforward_nodes))
+    assert sorted(name for name, op in kept.items() if op == "MatMul") == sorted(named)
+    assert list(kept.values()).count("MatMulInteger") == 33
 
 
 @pytest.mark.parametrize("pooling, layer", [("mean", -1), ("cls", 0)])
@@ -126,9 +137,12 @@ def test_classifier_exports_after_fit_and_agrees(classifier, texts):
     assert np.abs(onnx_proba - torch_proba).max() < 1e-4
     int8 = clone_fitted(classifier, quantize="int8")
     assert np.abs(int8.predict_proba(X) - torch_proba).max() < 0.05
-    onnx = pytest.importorskip("onnx")
-    ops = [node.op_type for node in onnx.load_from_string(int8.onnx_model_.tobytes()).graph.node]
-    assert ops.count("MatMulInteger") >= 4  # it did quantize (query, key, value, ...)
+    # one layer: its feed-forward output stays fp32; its five other projections and the
+    # classification head are int8
+    projections = _projections(int8.onnx_model_)
+    assert [name for name, op in projections.items() if op == "MatMul"] == [
+        name for name in projections if "layer.0/output/dense/" in name]
+    assert list(projections.values()).count("MatMulInteger") == 6
 
 
 def test_batches_on_several_threads_keep_their_order(tiny_bert, classifier, texts,

@@ -18,6 +18,7 @@ from torch.utils.data import DataLoader, default_collate
 from .._optional import import_optional
 from ..cache import fingerprint_arrays
 from ..inference._backend import BACKEND_CONSTRAINTS, OnnxBackendMixin
+from ..inference._graph import fp32_feedforward_nodes
 from ..nn import TransformerNet
 from ..text._base import RawTextMixin
 from ..utils._validation import Interval, StrOptions, as_input_errors, warn_truncated
@@ -141,9 +142,9 @@ class TransformerClassifier(OnnxBackendMixin, RawTextMixin, _EmotionNetMixin, Ne
         the torch ones within 1e-4 (absolute).
     quantize : {None, "int8"}, default=None
         With ``backend="onnx"``: ``"int8"`` quantizes the graph's weights to 8-bit
-        integers per channel (dynamic quantization), faster on a CPU; a few
-        predictions in a hundred may change (``benchmarks/bench_onnx.py`` measures the
-        macro-F1).
+        integers per channel (dynamic quantization; the feed-forward outputs of the
+        first half of the layers stay fp32), faster on a CPU; one or two predictions
+        in a hundred may change (``benchmarks/bench_onnx.py`` measures the macro-F1).
     {shared: kwargs}
         A custom ``iterator_train__collate_fn``/``iterator_valid__collate_fn`` replaces
         the built-in tokenisation.
@@ -207,6 +208,8 @@ class TransformerClassifier(OnnxBackendMixin, RawTextMixin, _EmotionNetMixin, Ne
 
     # recreated by initialize() from the model folder; sklearn_emotion.io never stores them
     _persist_rebuilt = ("tokenizer_", "model_path_", "_local_files_only_")
+
+    _int8_fp32_nodes = staticmethod(fp32_feedforward_nodes)
 
     _parameter_constraints: dict = {
         **_EmotionNetMixin._parameter_constraints,

@@ -11,7 +11,8 @@ is exported and how it is identified through three hooks:
 ``_onnx_options(self) -> dict``
     The parameters that change the graph besides ``quantize`` (pooling, layer...).
 
-and optionally ``_onnx_directory(self)``, a folder that keeps graphs across processes.
+and optionally ``_onnx_directory(self)``, a folder that keeps graphs across processes, and
+``_int8_fp32_nodes``, a function of the graph naming the nodes int8 leaves in fp32.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ ONNX_ATTRIBUTES = ("onnx_model_", "onnx_key_", "onnx_options_")
 
 class OnnxBackendMixin:
     """``backend="torch" | "onnx"`` and ``quantize=None | "int8"`` for an estimator."""
+
+    #: int8 quantizes every projection unless an estimator names nodes to keep in fp32
+    _int8_fp32_nodes = None
 
     def _check_backend(self) -> None:
         """Refuse ``quantize`` without ONNX, and ONNX without onnxruntime (named extra)."""
@@ -97,7 +101,7 @@ class OnnxBackendMixin:
         key = graph_key(fingerprint, estimator=type(self).__name__, **options)
         source = export if self.quantize is None else fp32_graph
         self.onnx_model_ = build_graph(key, source, quantize=self.quantize,
-                                       directory=directory)
+                                       directory=directory, keep_fp32=self._int8_fp32_nodes)
         self.onnx_key_ = key
         self.onnx_options_ = options
 
