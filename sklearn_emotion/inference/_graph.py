@@ -153,16 +153,15 @@ _FEEDFORWARD_OUTPUT = re.compile(r"layer\.(\d+)/output/dense/")
 
 
 def fp32_feedforward_nodes(model) -> list[str]:
-    """The nodes :func:`quantize_int8` leaves in fp32: the feed-forward output projections
-    (``layer.N.output.dense``, BERT naming) of the first half of the encoder's layers.
+    """The nodes a TransformerClassifier's int8 graph keeps in fp32: the feed-forward output
+    projections (``layer.N.output.dense``, BERT naming) of the first half of the layers.
 
     Their inputs, after GELU, span the widest range of the network, which one int8
     scale per batch represents worst. On a MiniLM fine-tuned on dair-ai (2,000
     validation texts) keeping the first three of six in fp32 raised the agreement with
     fp32 labels from 97.6% to 98.7% (macro-F1 -0.37 point instead of -0.58) for 5% of
-    int8's speed. ``TransformerClassifier`` uses it; the vectorizers quantize every
-    projection (their speed is the point, and a classifier on top gains little from it).
-    Graphs without BERT's node names get no fp32 node.
+    int8's speed. The vectorizers quantize every projection, as measured in
+    ``benchmarks/bench_onnx.py``. Graphs without BERT's node names get no fp32 node.
     """
     found = [(int(match[1]), node.name) for node in model.graph.node
              if node.op_type in ("MatMul", "Gemm")
