@@ -14,9 +14,15 @@ explains a seeded sample of each data set's validation split, with the models
 Output: ``benchmarks/results/explain_variants_<date>.{json,md}``: AOPC (k = 1..5) and
 seconds per text of each variant.
 
+``--models`` takes ``tfidf``, ``lstm`` and ``minilm`` (the MiniLM head: each variant gets a
+fresh embedding cache, so none reuses another's encodings); ``--variants`` names the
+variants to run.
+
 Usage::
 
     python benchmarks/bench_explain_variants.py --dair DAIR_FOLDER --n-texts 150 --jobs 2
+    python benchmarks/bench_explain_variants.py --dair DAIR_FOLDER --models minilm --jobs 2 \
+        --variants contexts_16_keep_0.5,contexts_16_keep_0.6,contexts_16_keep_0.7
 """
 
 from __future__ import annotations
