@@ -13,8 +13,12 @@ STAMP := $(VENV)/.installed
 demo: $(STAMP)
 	$(BIN)/sklearn-emotion demo
 
+# Two worker processes (pytest-xdist), each test file in one of them so that its
+# module-scoped fixtures fit once: 17 minutes on two cores instead of about 25.
+TEST_WORKERS ?= 2
+
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The fast lane for iteration: skips the tests marked slow (CI runs everything: `make test`).
 test-fast: $(STAMP)
