@@ -22,7 +22,7 @@ test: $(STAMP)
 
 # The fast lane for iteration: skips the tests marked slow (CI runs everything: `make test`).
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow" -n $(TEST_WORKERS) --dist loadfile
 
 install: $(STAMP)
 
