@@ -29,6 +29,12 @@ over texts with at least three words. Results: ``benchmarks/results/explain_<dat
 (``.json``, ``.md`` and a ``.png`` of the AOPC bars); the ``.md`` says, per model,
 whether each target of issue 18 is met.
 
+``--occlusion-contexts`` and ``--occlusion-keep`` run occlusion at other settings than the
+defaults. ``--methods occlusion,random --paired-with RESULT.json`` explains with those two
+only and takes the other methods' per-text AOPC (and times) from an earlier run on the same
+texts and models: the random floor's per-text AOPC, which depends only on the model's
+probabilities, the texts and the seed, must equal the earlier run's, else the run stops.
+
 The MiniLM model's vectorizer uses the library's embedding cache (a fresh folder for
 each method, so no method reuses another's encodings): a perturbed text that comes back
 (LIME's and shap's samples of short texts repeat) is encoded once. ``--jobs 2`` runs the
@@ -39,6 +45,9 @@ Usage::
     python benchmarks/bench_explain.py --dair DAIR_FOLDER --n-texts 300   # the issue's size
     python benchmarks/bench_explain.py --dair DAIR_FOLDER --n-texts 300 --lstm-texts 100 \
         --minilm-texts 12 --jobs 2   # what fits in about 40 minutes on 2 cores
+    python benchmarks/bench_explain.py --dair DAIR_FOLDER --models minilm --minilm-texts 62 \
+        --stop-at 23:59 --chunk minilm=2 --methods occlusion,random --occlusion-contexts 32 \
+        --paired-with benchmarks/results/explain_20261130T074920_300.json --jobs 2
 """
 
 from __future__ import annotations
@@ -77,6 +86,15 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--shap-evals", type=int, default=500,
                         help="shap's default for the Partition explainer")
     parser.add_argument("--ig-steps", type=int, default=32)
+    parser.add_argument("--methods", default=",".join(METHODS),
+                        help="the methods to run (occlusion always among them)")
+    parser.add_argument("--occlusion-contexts", type=int, default=None,
+                        help="occlusion's n_contexts (default: TokenExplainer's)")
+    parser.add_argument("--occlusion-keep", type=float, default=None,
+                        help="occlusion's context_keep (default: TokenExplainer's)")
+    parser.add_argument("--paired-with", type=Path, default=None,
+                        help="an earlier result on the same texts and models: the methods "
+                             "not run here are taken from it (see the module docstring)")
     parser.add_argument("--k", type=int, default=5, help="AOPC over k = 1..K words")
     parser.add_argument("--random-draws", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1, help="torch threads")
@@ -102,7 +120,20 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="folder of the embedding caches (default: a temporary folder, "
                              "removed at the end)")
     parser.add_argument("--out", default=RESULTS)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    unknown = set(args.methods.split(",")) - set(METHODS)
+    if unknown or "occlusion" not in args.methods.split(","):
+        parser.error(f"--methods: occlusion and some of {', '.join(METHODS)}; got {args.methods}")
+    if args.paired_with and "random" not in args.methods.split(","):
+        parser.error("--paired-with checks the texts and models by the random floor: "
+                     "add random to --methods")
+    return args
+
+
+def occlusion_params(args) -> dict:
+    """TokenExplainer's occlusion settings that differ from its defaults."""
+    params = {"n_contexts": args.occlusion_contexts, "context_keep": args.occlusion_keep}
+    return {k: v for k, v in params.items() if v is not None}
 
 
 # ----------------------------------------------------------------------------- data, models
@@ -174,7 +205,8 @@ def ranked_scores(model, texts, spans, columns, method, args, rng):
 
     started = time.perf_counter()
     if method in ("occlusion", "integrated_gradients"):
-        result = TokenExplainer(model, method=method, n_steps=args.ig_steps).explain(
+        params = occlusion_params(args) if method == "occlusion" else {}
+        result = TokenExplainer(model, method=method, n_steps=args.ig_steps, **params).explain(
             texts, target="predicted")
         scores = [s[:, 0] for s in result.scores]
     elif method == "shap":
@@ -314,7 +346,8 @@ def run_dataset(dataset, args) -> dict:
         budget, chunk = time_share(model_name, args)
         model = build(model_name, X, y, args)
         fit_seconds = time.perf_counter() - started
-        methods = [m for m in METHODS if m != "integrated_gradients" or model_name == "lstm"]
+        methods = [m for m in METHODS if m in args.methods.split(",")
+                   and (m != "integrated_gradients" or model_name == "lstm")]
         if budget is not None:
             budget -= fit_seconds
         entry, n_done = run_one(model, texts, args, methods, budget, chunk)
@@ -367,8 +400,42 @@ def run(args) -> dict:
         parts = [json.loads((args.assemble / f"{d}.json").read_text()) for d in datasets
                  if (args.assemble / f"{d}.json").exists()]
     results = per_dataset(run_dataset, datasets, args, parts)
+    if args.paired_with:
+        pair_with(results, json.loads(args.paired_with.read_text())["results"],
+                  args.paired_with.stem)
     results["targets"] = verdicts(results)
     return results
+
+
+def pair_with(results, earlier, name) -> None:
+    """Add to each model the methods it did not run, from ``earlier`` (same texts, models).
+
+    The random floor's per-text AOPC must equal the earlier run's on the texts both ran:
+    it depends only on the model's probabilities, the texts and the seed, so equality
+    says the models and texts are the same. Those methods' times come from the earlier
+    run (another load): their time ratios are across runs.
+    """
+    for key, entry in results.items():
+        if not is_model(key, entry) or key not in earlier:
+            continue
+        n = entry["_setup"]["n_texts"]
+        before = earlier[key]
+        if before["_setup"]["n_texts"] < n:
+            raise SystemExit(f"{name} has {before['_setup']['n_texts']} texts of {key}, "
+                             f"fewer than the {n} run here")
+        floor, floor_before = (np.asarray(e["random"]["aopc_per_text"][:n])
+                               for e in (entry, before))
+        if not np.allclose(floor, floor_before, atol=1e-6):
+            raise SystemExit(f"{key}: the random floor differs from {name}'s (largest gap "
+                             f"{np.abs(floor - floor_before).max():.2g}): not the same "
+                             "model or texts (same --chunk, --seed, data and training sizes?)")
+        taken = [m for m in METHODS if m in before and m not in entry]
+        for method in taken:
+            per_text = before[method]["aopc_per_text"][:n]
+            entry[method] = {"aopc": float(np.mean(per_text)), "aopc_at_k": None,
+                             "seconds_per_text": before[method]["seconds_per_text"],
+                             "spearman_vs_occlusion": None, "aopc_per_text": per_text}
+        entry["_setup"]["paired_with"] = {"result": name, "methods": taken}
 
 
 def verdicts(results) -> dict:
@@ -408,13 +475,23 @@ def paired_ci(a: dict, b: dict, n_boot: int = 2000) -> list[float] | None:
     return np.percentile(means, [2.5, 97.5]).round(5).tolist()
 
 
-def occlusion_keep() -> float:
-    """TokenExplainer's default ``context_keep``, as the benchmark runs it."""
+def explainer_default(name: str):
+    """TokenExplainer's default for parameter ``name``, as the benchmark runs it."""
     import inspect
 
     from sklearn_emotion.explain import TokenExplainer
 
-    return inspect.signature(TokenExplainer).parameters["context_keep"].default
+    return inspect.signature(TokenExplainer).parameters[name].default
+
+
+def occlusion_setting(args) -> str:
+    """How occlusion ran, in words."""
+    params = occlusion_params(args)
+    settings = {k: params.get(k, explainer_default(k)) for k in ("n_contexts", "context_keep")}
+    what = "TokenExplainer's defaults" if not params else "TokenExplainer with " + ", ".join(
+        f"{k}={v}" for k, v in params.items())
+    return (f"Occlusion: {what} (the full text and {settings['n_contexts'] - 1} random "
+            f"contexts, each other word kept with probability {settings['context_keep']}).")
 
 
 def is_model(key, entry) -> bool:
@@ -425,8 +502,7 @@ def markdown(args, results) -> str:
     lines = [
         f"Deletion AOPC over k = 1..{args.k} for the predicted class (higher is more "
         "faithful), wall seconds per text, Spearman rank correlation with occlusion. "
-        f"Occlusion: TokenExplainer's defaults (the full text and 15 random contexts, each "
-        f"other word kept with probability {occlusion_keep()}). {args.jobs} process(es), "
+        + occlusion_setting(args) + f" {args.jobs} process(es), "
         f"{args.threads} torch thread(s) each; the MiniLM model on {args.device}; times compare "
         f"within a data set. LIME "
         f"{args.lime_samples} samples, shap {args.shap_evals} evaluations (Partition "
@@ -449,7 +525,8 @@ def markdown(args, results) -> str:
             rho = r["spearman_vs_occlusion"]
             lines.append(
                 f"| {key} | {entry['_setup']['n_texts']} | {method} | {r['aopc']:.3f} | "
-                + " ".join(f"{v:.2f}" for v in r["aopc_at_k"])
+                + (" ".join(f"{v:.2f}" for v in r["aopc_at_k"]) if r["aopc_at_k"] else
+                   f"from {entry['_setup']['paired_with']['result']}")
                 + f" | {r['seconds_per_text']:.4f} | {ratio} | "
                 + ("-" if rho is None else f"{rho:.2f}") + " |")
     lines += [""] + coverage(args, results)

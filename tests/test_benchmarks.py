@@ -118,3 +118,35 @@ def test_explain_verdicts_give_a_paired_interval(common):
     old = {"aopc": 0.3, "seconds_per_text": 1.0}
     assert bench_explain.verdicts({"d/m": {"occlusion": old, "lime": old}})[
         "d/m"]["aopc_at_least_lime"]["ci95"] is None
+
+
+def test_explain_pairs_with_an_earlier_run_only_on_the_same_models_and_texts(common):
+    # occlusion alone at another setting borrows LIME's per-text AOPC from an earlier run;
+    # the random floor (the model's probabilities, the texts and the seed) must match
+    bench_explain = importlib.import_module("bench_explain")
+
+    def entry(per_text):
+        return {"aopc": sum(per_text) / len(per_text), "seconds_per_text": 2.0,
+                "aopc_at_k": [0.1] * 5, "spearman_vs_occlusion": 0.5,
+                "aopc_per_text": list(per_text)}
+
+    earlier = {"d/m": {"occlusion": entry([0.1, 0.2, 0.3]), "lime": entry([0.4, 0.2, 0.9]),
+                       "random": entry([0.05, 0.01, 0.02]), "_setup": {"n_texts": 3}}}
+    now = {"d/m": {"occlusion": entry([0.5, 0.3]), "random": entry([0.05, 0.01]),
+                   "_setup": {"n_texts": 2}}}
+    bench_explain.pair_with(now, earlier, "explain_x")
+    lime = now["d/m"]["lime"]
+    assert lime["aopc_per_text"] == [0.4, 0.2] and abs(lime["aopc"] - 0.3) < 1e-12
+    assert now["d/m"]["occlusion"]["aopc_per_text"] == [0.5, 0.3]  # its own, kept
+    assert now["d/m"]["_setup"]["paired_with"] == {"result": "explain_x", "methods": ["lime"]}
+    gap = bench_explain.verdicts(now)["d/m"]["aopc_at_least_lime"]["gap"]
+    assert abs(gap - 0.1) < 1e-12
+
+    other_model = {"d/m": {"occlusion": entry([0.5, 0.3]), "random": entry([0.05, 0.03]),
+                           "_setup": {"n_texts": 2}}}
+    with pytest.raises(SystemExit, match="not the same model or texts"):
+        bench_explain.pair_with(other_model, earlier, "explain_x")
+    more_texts = {"d/m": {"occlusion": entry([0.5] * 4), "random": entry([0.05] * 4),
+                          "_setup": {"n_texts": 4}}}
+    with pytest.raises(SystemExit, match="fewer than the 4 run here"):
+        bench_explain.pair_with(more_texts, earlier, "explain_x")
