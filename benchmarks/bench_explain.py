@@ -34,6 +34,9 @@ defaults. ``--methods occlusion,random --paired-with RESULT.json`` explains with
 only and takes the other methods' per-text AOPC (and times) from an earlier run on the same
 texts and models: the random floor's per-text AOPC, which depends only on the model's
 probabilities, the texts and the seed, must equal the earlier run's, else the run stops.
+A run too long for one sitting can be split: ``--first-text N`` explains the sample from
+text N on, and ``--merge A.json B.json`` joins runs on consecutive texts into one result
+(``_explain_report.merge``: same settings, texts that follow on, figures weighted by texts).
 
 The MiniLM model's vectorizer uses the library's embedding cache (a fresh folder for
 each method, so no method reuses another's encodings): a perturbed text that comes back
@@ -48,6 +51,9 @@ Usage::
     python benchmarks/bench_explain.py --dair DAIR_FOLDER --models minilm --minilm-texts 62 \
         --stop-at 23:59 --chunk minilm=2 --methods occlusion,random --occlusion-contexts 32 \
         --paired-with benchmarks/results/explain_20261130T074920_300.json --jobs 2
+    python benchmarks/bench_explain.py --dair DAIR_FOLDER --models minilm --first-text 62 \
+        --occlusion-contexts 32 --chunk minilm=2 --stop-at 13:40 --jobs 2   # the rest, later
+    python benchmarks/bench_explain.py --merge FIRST.json REST.json   # one result of both
 """
 
 from __future__ import annotations
@@ -63,8 +69,8 @@ from pathlib import Path
 import numpy as np
 
 from _common import RESULTS, config_of, data_folder, environment, load_average, write_result
-
-METHODS = ("occlusion", "integrated_gradients", "shap", "lime", "random")
+from _explain_report import (METHODS, markdown, merge, occlusion_params, pair_with, plot,
+                             verdicts)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -79,6 +85,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                         "default: --n-texts)")
     parser.add_argument("--minilm-texts", type=int, default=None,
                         help="test texts for the MiniLM model (default: --n-texts)")
+    parser.add_argument("--first-text", type=int, default=0,
+                        help="skip the first texts of the sample (to continue an earlier "
+                             "run; join the two with --merge)")
     parser.add_argument("--n-train", type=int, default=8000, help="training texts")
     parser.add_argument("--minilm-train", type=int, default=3000,
                         help="training texts of the MiniLM head (encoding is the cost)")
@@ -116,6 +125,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--assemble", type=Path, default=None,
                         help="write the result from the --partial folder of a run that "
                         "was stopped, instead of running (the .md says what is missing)")
+    parser.add_argument("--merge", type=Path, nargs="+", default=None,
+                        help="write one result from these results of runs on consecutive "
+                             "texts (--first-text), instead of running")
     parser.add_argument("--scratch", default=None,
                         help="folder of the embedding caches (default: a temporary folder, "
                              "removed at the end)")
@@ -128,12 +140,6 @@ def parse_args(argv=None) -> argparse.Namespace:
         parser.error("--paired-with checks the texts and models by the random floor: "
                      "add random to --methods")
     return args
-
-
-def occlusion_params(args) -> dict:
-    """TokenExplainer's occlusion settings that differ from its defaults."""
-    params = {"n_contexts": args.occlusion_contexts, "context_keep": args.occlusion_keep}
-    return {k: v for k, v in params.items() if v is not None}
 
 
 # ----------------------------------------------------------------------------- data, models
@@ -341,7 +347,7 @@ def run_dataset(dataset, args) -> dict:
     X, y, pool = load(dataset, args)
     for model_name in args.models.split(","):
         n = {"lstm": args.lstm_texts, "minilm": args.minilm_texts}.get(model_name)
-        texts = pool[:n or args.n_texts]
+        texts = pool[args.first_text:n or args.n_texts]
         started = time.perf_counter()
         budget, chunk = time_share(model_name, args)
         model = build(model_name, X, y, args)
@@ -352,7 +358,8 @@ def run_dataset(dataset, args) -> dict:
             budget -= fit_seconds
         entry, n_done = run_one(model, texts, args, methods, budget, chunk)
         texts = texts[:n_done]
-        entry["_setup"] = {"n_texts": len(texts), "fit_seconds": round(fit_seconds, 1),
+        entry["_setup"] = {"n_texts": len(texts), "first_text": args.first_text,
+                           "fit_seconds": round(fit_seconds, 1),
                            "mean_words": float(np.mean([len(t.split()) for t in texts]))}
         results[f"{dataset}/{model_name}"] = entry
         print(dataset, model_name, {m: round(v["aopc"], 3) for m, v in entry.items()
@@ -407,221 +414,23 @@ def run(args) -> dict:
     return results
 
 
-def pair_with(results, earlier, name) -> None:
-    """Add to each model the methods it did not run, from ``earlier`` (same texts, models).
-
-    The random floor's per-text AOPC must equal the earlier run's on the texts both ran:
-    it depends only on the model's probabilities, the texts and the seed, so equality
-    says the models and texts are the same. Those methods' times come from the earlier
-    run (another load): their time ratios are across runs.
-    """
-    for key, entry in results.items():
-        if not is_model(key, entry) or key not in earlier:
-            continue
-        n = entry["_setup"]["n_texts"]
-        before = earlier[key]
-        if before["_setup"]["n_texts"] < n:
-            raise SystemExit(f"{name} has {before['_setup']['n_texts']} texts of {key}, "
-                             f"fewer than the {n} run here")
-        floor, floor_before = (np.asarray(e["random"]["aopc_per_text"][:n])
-                               for e in (entry, before))
-        if not np.allclose(floor, floor_before, atol=1e-6):
-            raise SystemExit(f"{key}: the random floor differs from {name}'s (largest gap "
-                             f"{np.abs(floor - floor_before).max():.2g}): not the same "
-                             "model or texts (same --chunk, --seed, data and training sizes?)")
-        taken = [m for m in METHODS if m in before and m not in entry]
-        for method in taken:
-            per_text = before[method]["aopc_per_text"][:n]
-            entry[method] = {"aopc": float(np.mean(per_text)), "aopc_at_k": None,
-                             "seconds_per_text": before[method]["seconds_per_text"],
-                             "spearman_vs_occlusion": None, "aopc_per_text": per_text}
-        entry["_setup"]["paired_with"] = {"result": name, "methods": taken}
-
-
-def verdicts(results) -> dict:
-    """Per model, issue 18's targets: met (True) or missed (False), with the figures."""
-    out = {}
-    for key, entry in results.items():
-        if not is_model(key, entry):
-            continue
-        occ = entry["occlusion"]
-        checks = {}
-        for rival in ("lime", "shap"):
-            if rival in entry:
-                gap = occ["aopc"] - entry[rival]["aopc"]
-                checks[f"aopc_at_least_{rival}"] = {"met": bool(gap >= 0), "gap": gap,
-                                                    "ci95": paired_ci(occ, entry[rival])}
-        if "lime" in entry:
-            ratio = occ["seconds_per_text"] / entry["lime"]["seconds_per_text"]
-            checks["time_at_most_fifth_of_lime"] = {"met": bool(ratio <= 0.2), "ratio": ratio}
-        explained = [entry[m]["aopc"] for m in METHODS if m in entry and m != "random"]
-        if "random" in entry:
-            # "clearly below": at most half of the least faithful method's AOPC
-            floor = entry["random"]["aopc"]
-            checks["random_floor_clearly_below"] = {"met": bool(floor <= 0.5 * min(explained)),
-                                                    "random": floor,
-                                                    "lowest_method": min(explained)}
-        out[key] = checks
-    return out
-
-
-def paired_ci(a: dict, b: dict, n_boot: int = 2000) -> list[float] | None:
-    """95% bootstrap interval of the mean per-text AOPC difference a - b (same texts)."""
-    if "aopc_per_text" not in a or "aopc_per_text" not in b:
-        return None  # results written before per-text figures were kept
-    diff = np.asarray(a["aopc_per_text"]) - np.asarray(b["aopc_per_text"])
-    rng = np.random.default_rng(0)
-    means = diff[rng.integers(0, len(diff), (n_boot, len(diff)))].mean(axis=1)
-    return np.percentile(means, [2.5, 97.5]).round(5).tolist()
-
-
-def explainer_default(name: str):
-    """TokenExplainer's default for parameter ``name``, as the benchmark runs it."""
-    import inspect
-
-    from sklearn_emotion.explain import TokenExplainer
-
-    return inspect.signature(TokenExplainer).parameters[name].default
-
-
-def occlusion_setting(args) -> str:
-    """How occlusion ran, in words."""
-    params = occlusion_params(args)
-    settings = {k: params.get(k, explainer_default(k)) for k in ("n_contexts", "context_keep")}
-    what = "TokenExplainer's defaults" if not params else "TokenExplainer with " + ", ".join(
-        f"{k}={v}" for k, v in params.items())
-    return (f"Occlusion: {what} (the full text and {settings['n_contexts'] - 1} random "
-            f"contexts, each other word kept with probability {settings['context_keep']}).")
-
-
-def is_model(key, entry) -> bool:
-    return "/" in key and isinstance(entry, dict)
-
-
-def markdown(args, results) -> str:
-    lines = [
-        f"Deletion AOPC over k = 1..{args.k} for the predicted class (higher is more "
-        "faithful), wall seconds per text, Spearman rank correlation with occlusion. "
-        + occlusion_setting(args) + f" {args.jobs} process(es), "
-        f"{args.threads} torch thread(s) each; the MiniLM model on {args.device}; times compare "
-        f"within a data set. LIME "
-        f"{args.lime_samples} samples, shap {args.shap_evals} evaluations (Partition "
-        f"explainer, Text masker), integrated gradients {args.ig_steps} steps, random: mean "
-        f"of {args.random_draws} orders. Models trained on {args.n_train} texts (MiniLM head: "
-        f"{args.minilm_train}).", "",
-        "| data / model | texts | method | AOPC | AOPC k=1..5 | s/text | time / LIME "
-        "| Spearman vs occlusion |",
-        "|---|---:|---|---:|---|---:|---:|---:|",
-    ]
-    for key, entry in results.items():
-        if not is_model(key, entry):
-            continue
-        lime_time = entry.get("lime", {}).get("seconds_per_text")
-        for method in METHODS:
-            if method not in entry:
-                continue
-            r = entry[method]
-            ratio = f"{r['seconds_per_text'] / lime_time:.3f}" if lime_time else "-"
-            rho = r["spearman_vs_occlusion"]
-            lines.append(
-                f"| {key} | {entry['_setup']['n_texts']} | {method} | {r['aopc']:.3f} | "
-                + (" ".join(f"{v:.2f}" for v in r["aopc_at_k"]) if r["aopc_at_k"] else
-                   f"from {entry['_setup']['paired_with']['result']}")
-                + f" | {r['seconds_per_text']:.4f} | {ratio} | "
-                + ("-" if rho is None else f"{rho:.2f}") + " |")
-    lines += [""] + coverage(args, results)
-    lines += ["", "Issue 18's targets per model (occlusion against the others; the random "
-              "floor is 'clearly below' when at most half the least faithful method's AOPC; "
-              "the interval is a paired bootstrap over the texts of the AOPC difference):",
-              "", "| data / model | AOPC >= LIME's | AOPC >= shap's | time <= 1/5 of LIME's "
-              "| random floor clearly below |", "|---|---|---|---|---|"]
-    for key, checks in results.get("targets", {}).items():
-        cells = []
-        for name, figure in (("aopc_at_least_lime", "gap"), ("aopc_at_least_shap", "gap"),
-                             ("time_at_most_fifth_of_lime", "ratio"),
-                             ("random_floor_clearly_below", "random")):
-            check = checks.get(name)
-            if check is None:
-                cells.append("-")
-                continue
-            word = "met" if check["met"] else "**missed**"
-            value = check[figure]
-            ci = check.get("ci95")
-            ci = f", 95% CI {ci[0]:+.4f} to {ci[1]:+.4f}" if ci else ""
-            cells.append(f"{word} ({figure} {value:+.4f}{ci})" if figure == "gap"
-                         else f"{word} ({figure} {value:.3f})")
-        lines.append(f"| {key} | " + " | ".join(cells) + " |")
-    missed = [f"{key}: {name}" for key, checks in results.get("targets", {}).items()
-              for name, check in checks.items() if not check["met"]]
-    lines += ["", "Missed: " + ("; ".join(missed) if missed else "none") + "."]
-    return "\n".join(lines)
-
-
-def coverage(args, results) -> list[str]:
-    """What ran on fewer texts than ``--n-texts`` or not at all, and what the rest would cost."""
-    lines = []
-    chunks = dict(item.split("=") for item in args.chunk.split(",") if item)
-    for key, entry in results.items():
-        if not is_model(key, entry) or entry["_setup"]["n_texts"] >= args.n_texts:
-            continue
-        name = key.split("/")[1]
-        asked = {"lstm": args.lstm_texts, "minilm": args.minilm_texts}.get(name) or args.n_texts
-        how = f"at most {asked} asked"
-        if args.stop_at and name in chunks:
-            how += (f", {chunks[name]} at a time until its share of the time to "
-                    f"{args.stop_at} UTC was spent")
-        per_text = sum(entry[m]["seconds_per_text"] for m in METHODS if m in entry)
-        lines.append(
-            f"- {key}: {entry['_setup']['n_texts']} of the {args.n_texts} texts (the first "
-            f"of the same sample; {how}): all methods together took {per_text:.1f} s per "
-            f"text (LIME {entry['lime']['seconds_per_text']:.1f} s), so {args.n_texts} texts "
-            f"would take about {per_text * args.n_texts / 3600:.1f} h on one core.")
-    wanted = [f"{d}/{m}" for d in args.datasets.split(",") for m in args.models.split(",")]
-    missing = [k for k in wanted if k not in results]
-    if missing:
-        lines.append(f"- Not run (the run was stopped first): {', '.join(missing)}.")
-    if lines:
-        lines.insert(0, "Fewer texts than asked (LIME and shap at the settings above):")
-    return lines
-
-
-def plot(results, path) -> None:
-    """Bars of AOPC per model and method (random: the floor), saved as a PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    keys = [k for k, v in results.items() if is_model(k, v)]
-    fig, ax = plt.subplots(figsize=(1.6 * len(keys) + 2, 3.6))
-    width = 0.8 / len(METHODS)
-    for m, method in enumerate(METHODS):
-        values = [results[k][method]["aopc"] if method in results[k] else np.nan for k in keys]
-        ax.bar(np.arange(len(keys)) + (m - len(METHODS) / 2 + 0.5) * width, values, width,
-               label=method, color="lightgrey" if method == "random" else None)
-    ax.set_xticks(np.arange(len(keys)), keys, fontsize=8)
-    top = max(v[m]["aopc"] for v in (results[k] for k in keys) for m in METHODS if m in v)
-    ax.set_ylim(min(0.0, ax.get_ylim()[0]), top * 1.3)  # room for the legend
-    ax.set_ylabel("deletion AOPC (k=1..5)")
-    ax.legend(fontsize=8, ncols=len(METHODS), loc="upper left")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-
-
 def main(argv=None) -> None:
-    import torch
-
     args = parse_args(argv)
-    torch.set_num_threads(args.threads)
-    with tempfile.TemporaryDirectory(prefix="bench_explain_") as scratch:
-        args.scratch = args.scratch or scratch
-        results = run(args)
+    if args.merge:
+        config, results, env = merge(args.merge)
+        args = argparse.Namespace(**{**vars(args), **config, "merge": None})
+    else:
+        import torch
+
+        torch.set_num_threads(args.threads)
+        with tempfile.TemporaryDirectory(prefix="bench_explain_") as scratch:
+            args.scratch = args.scratch or scratch
+            results = run(args)
+        config = config_of(args, drop=("out", "scratch"))
+        env = environment(("shap", "lime", "captum"))
     stem = write_result("explain", title="Word explanations: faithfulness and speed against "
-                        "shap and LIME", config=config_of(args, drop=("out", "scratch")),
-                        results=results,
-                        markdown=markdown(args, results),
-                        env=environment(("shap", "lime", "captum")), out=args.out,
+                        "shap and LIME", config=config, results=results,
+                        markdown=markdown(args, results), env=env, out=args.out,
                         tag=args.n_texts)
     plot(results, f"{stem}.png")
     print(markdown(args, results))

@@ -150,3 +150,59 @@ def test_explain_pairs_with_an_earlier_run_only_on_the_same_models_and_texts(com
                           "_setup": {"n_texts": 4}}}
     with pytest.raises(SystemExit, match="fewer than the 4 run here"):
         bench_explain.pair_with(more_texts, earlier, "explain_x")
+
+
+def test_explain_merge_joins_runs_on_consecutive_texts(common, tmp_path):
+    # a long run split over sessions (--first-text): the joined result is the one a single
+    # run would give: per-text AOPC in text order, figures weighted by texts, new verdicts
+    import json
+
+    report = importlib.import_module("_explain_report")
+
+    def entry(per_text, at_k=(0.1,) * 5, seconds=2.0, rho=0.5):
+        return {"aopc": sum(per_text) / len(per_text), "seconds_per_text": seconds,
+                "aopc_at_k": None if at_k is None else list(at_k),
+                "spearman_vs_occlusion": rho, "aopc_per_text": list(per_text)}
+
+    def write(name, first, model, config=None):
+        n = len(model["occlusion"]["aopc_per_text"])
+        model["_setup"] = {"n_texts": n, "first_text": first, "fit_seconds": 10.0,
+                           "mean_words": 12.0}
+        payload = {"config": {"seed": 0, "n_train": 100, "occlusion_contexts": 32,
+                              **(config or {})},
+                   "environment": {"date": name}, "results": {"d/m": model}}
+        (tmp_path / f"{name}.json").write_text(json.dumps(payload))
+        return tmp_path / f"{name}.json"
+
+    head = write("explain_a", 0, {"occlusion": entry([0.4, 0.2], rho=None),
+                                  "lime": entry([0.3, 0.1], at_k=None, seconds=40.0),
+                                  "shap": entry([0.3, 0.3])})
+    head_model = json.loads(head.read_text())["results"]["d/m"]
+    head_model["_setup"]["paired_with"] = {"result": "explain_0", "methods": ["lime"]}
+    head.write_text(json.dumps({**json.loads(head.read_text()),
+                                "results": {"d/m": head_model}}))
+    tail = write("explain_b", 2, {"occlusion": entry([0.5, 0.1, 0.3], rho=0.8),
+                                  "lime": entry([0.4, 0.2, 0.6], seconds=50.0)})
+    config, results, env = report.merge([tail, head])  # any order: sorted by first text
+    model = results["d/m"]
+    assert model["occlusion"]["aopc_per_text"] == [0.4, 0.2, 0.5, 0.1, 0.3]
+    assert model["lime"]["aopc_per_text"] == [0.3, 0.1, 0.4, 0.2, 0.6]
+    assert "shap" not in model  # not run on every text
+    assert abs(model["lime"]["seconds_per_text"] - (2 * 40 + 3 * 50) / 5) < 1e-12
+    assert model["lime"]["aopc_at_k"] is None and model["occlusion"]["aopc_at_k"] == [0.1] * 5
+    assert abs(model["occlusion"]["spearman_vs_occlusion"] - 0.8) < 1e-12  # the part with one
+    assert model["_setup"]["n_texts"] == 5
+    assert config["merged_from"] == ["explain_b", "explain_a"]
+    # occlusion 1.5 / 5 against LIME 1.6 / 5 over the five texts
+    assert abs(results["targets"]["d/m"]["aopc_at_least_lime"]["gap"] - (-0.02)) < 1e-12
+    assert env == {"date": "explain_a"}
+    text = report.joined(results)
+    assert "texts 0-1 from explain_a (lime from explain_0)" in " ".join(text)
+
+    gap = write("explain_c", 6, {"occlusion": entry([0.1]), "lime": entry([0.1])})
+    with pytest.raises(SystemExit, match="starts at text 6, but the parts before end at"):
+        report.merge([head, tail, gap])
+    other = write("explain_d", 5, {"occlusion": entry([0.1]), "lime": entry([0.1])},
+                  config={"occlusion_contexts": 16})
+    with pytest.raises(SystemExit, match="differs from explain_a in occlusion_contexts"):
+        report.merge([head, tail, other])
