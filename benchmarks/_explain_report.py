@@ -88,7 +88,10 @@ def merge(paths) -> tuple[dict, dict, dict]:
         results[key] = merge_model(key, pieces)
     results["load_average_1min_after"] = parts[-1]["results"].get("load_average_1min_after")
     results["targets"] = verdicts(results)
-    config = {**parts[-1]["config"], "first_text": 0, "merged_from": names}
+    union = {name: ",".join(dict.fromkeys(v for part in parts
+                                          for v in part["config"][name].split(",")))
+             for name in ("datasets", "models")}  # parts may run one data set each
+    config = {**parts[-1]["config"], **union, "first_text": 0, "merged_from": names}
     return config, results, parts[-1]["environment"]
 
 

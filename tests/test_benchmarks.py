@@ -169,7 +169,7 @@ def test_explain_merge_joins_runs_on_consecutive_texts(common, tmp_path):
         model["_setup"] = {"n_texts": n, "first_text": first, "fit_seconds": 10.0,
                            "mean_words": 12.0}
         payload = {"config": {"seed": 0, "n_train": 100, "occlusion_contexts": 32,
-                              **(config or {})},
+                              "datasets": "d", "models": "m", **(config or {})},
                    "environment": {"date": name}, "results": {"d/m": model}}
         (tmp_path / f"{name}.json").write_text(json.dumps(payload))
         return tmp_path / f"{name}.json"
