@@ -64,11 +64,13 @@ def merge(paths) -> tuple[dict, dict, dict]:
     """(config, results, environment) of runs on consecutive texts of the same sample.
 
     Each model's texts must follow on from one part to the next (``first_text`` of a
-    part is where the one before ended); its methods are those all parts ran. AOPC,
-    AOPC at k and times are weighted by the texts of each part; the per-text AOPC are
-    concatenated, so the paired intervals cover every text. The Spearman correlation
-    is the text-weighted mean of the parts that have one. The environment is the last
-    part's.
+    part is where the one before ended); its methods are those all parts ran. AOPC and
+    AOPC at k are weighted by the texts of each part; the per-text AOPC are
+    concatenated, so the paired intervals cover every text. Times are weighted by the
+    texts of the parts that ran every method themselves (not ``--paired-with``: its
+    borrowed times come from another run, under another load). The Spearman
+    correlation is the text-weighted mean of the parts that have one. The environment
+    is the last part's.
     """
     parts = [json.loads(Path(p).read_text()) for p in paths]
     names = [Path(p).stem for p in paths]
@@ -105,9 +107,13 @@ def merge_model(key, pieces) -> dict:
                              f"end at text {end}: the texts must follow on")
         end += entry["_setup"]["n_texts"]
     sizes = np.array([entry["_setup"]["n_texts"] for entry, _ in pieces], dtype=float)
+    # times compare within a process: those of parts that ran every method themselves
+    own = np.array([0.0 if "paired_with" in entry["_setup"] else n
+                    for (entry, _), n in zip(pieces, sizes)])
+    own = own if own.any() else sizes
 
-    def weighted(values):
-        return float(np.dot(values, sizes) / sizes.sum())
+    def weighted(values, weights=sizes):
+        return float(np.dot(values, weights) / weights.sum())
 
     out = {}
     for method in [m for m in METHODS if all(m in entry for entry, _ in pieces)]:
@@ -120,7 +126,7 @@ def merge_model(key, pieces) -> dict:
             "aopc": float(np.mean(per_text)),
             "aopc_at_k": (np.dot(sizes, at_k) / sizes.sum()).tolist()
             if all(a is not None for a in at_k) else None,
-            "seconds_per_text": weighted([r["seconds_per_text"] for r in rows]),
+            "seconds_per_text": weighted([r["seconds_per_text"] for r in rows], own),
             "spearman_vs_occlusion": float(np.dot(*zip(*rhos)) / sum(n for _, n in rhos))
             if rhos else None,
             "aopc_per_text": per_text}
@@ -305,7 +311,8 @@ def joined(results) -> list[str]:
         lines.append(f"- {key}: " + "; ".join(pieces) + ".")
     if lines:
         lines[:0] = ["", "Joined runs (AOPC at k and Spearman weighted by texts where every "
-                     "part has them; times weighted by texts, each part's under its own load):"]
+                     "part has them; times weighted by the texts of the parts that ran every "
+                     "method themselves):"]
     return lines
 
 

@@ -188,7 +188,9 @@ def test_explain_merge_joins_runs_on_consecutive_texts(common, tmp_path):
     assert model["occlusion"]["aopc_per_text"] == [0.4, 0.2, 0.5, 0.1, 0.3]
     assert model["lime"]["aopc_per_text"] == [0.3, 0.1, 0.4, 0.2, 0.6]
     assert "shap" not in model  # not run on every text
-    assert abs(model["lime"]["seconds_per_text"] - (2 * 40 + 3 * 50) / 5) < 1e-12
+    # times from the part that ran both methods itself: the paired part's LIME time
+    # comes from another run
+    assert model["lime"]["seconds_per_text"] == 50.0
     assert model["lime"]["aopc_at_k"] is None and model["occlusion"]["aopc_at_k"] == [0.1] * 5
     assert abs(model["occlusion"]["spearman_vs_occlusion"] - 0.8) < 1e-12  # the part with one
     assert model["_setup"]["n_texts"] == 5
