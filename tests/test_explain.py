@@ -332,7 +332,7 @@ def test_cli_contexts_choose_leave_one_out_or_more_contexts(model_dir, tfidf, tm
     assert expected.targets[0] == [label]
     assert loo == pytest.approx(expected.scores[0][:, 0].tolist(), abs=1e-4)
     _, default = cli_scores()
-    assert default != pytest.approx(loo, abs=1e-3)  # 16 contexts by default
+    assert default != pytest.approx(loo, abs=1e-3)  # 32 contexts by default
     assert main(["explain", "--model", str(model_dir), text, "--contexts", "0"]) == 2
     assert "n_contexts" in capsys.readouterr().err
 

@@ -47,7 +47,7 @@ def add_explain_parser(sub) -> None:
                         help="write here instead of standard output (written atomically)")
     parser.add_argument("--batch-size", type=int, default=256, metavar="N",
                         help="texts per predict_proba call (default: %(default)s)")
-    parser.add_argument("--contexts", type=int, default=16, metavar="N",
+    parser.add_argument("--contexts", type=int, default=32, metavar="N",
                         help="occlusion: remove each word from the text and from N - 1 "
                              "random versions of it (1: plain leave-one-out, about N/2 "
                              "times faster; default: %(default)s)")

@@ -21,8 +21,8 @@ def explain_confident_errors(model, texts, y_true, y_pred, proba, pairs, *,
     For each of the first ``max_pairs`` rows of ``pairs`` (a ``most_confused_pairs``
     table), the ``per_pair`` texts of that error with the highest probability of the
     wrong label are explained by occlusion, for the wrong label. At most
-    ``max_pairs * per_pair`` short texts are explained, so this costs about a thousand
-    predictions (each text in occlusion's 16 contexts). A model without
+    ``max_pairs * per_pair`` short texts are explained, so this costs about two thousand
+    predictions (each text in occlusion's 32 contexts). A model without
     ``predict_proba`` gives ``{}``; a failure is a warning, never an error (the report
     is written without the section).
     """
