@@ -6,7 +6,7 @@ feed-forward head), the same test texts are explained for the model's predicted 
 by:
 
 - ``occlusion``: :class:`sklearn_emotion.explain.TokenExplainer` (default method and
-  parameters: the full text and 15 random contexts);
+  parameters: the full text and 31 random contexts);
 - ``integrated_gradients``: the same, ``method="integrated_gradients"`` (LSTM only:
   the other two models have no embedding layer to integrate over);
 - ``shap``: ``shap.Explainer`` with a ``shap.maskers.Text`` masker (the Partition
