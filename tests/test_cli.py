@@ -386,6 +386,9 @@ def test_demo_with_a_fast_pipeline_writes_a_model_folder(tmp_path, capsys):
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["n_train"] == 700 and metrics["n_test"] == 210
     assert (out / "card.json").exists() and (out / "report.html").exists()
+    # like train's, the demo's report explains the most confident errors word by word
+    report = (out / "report.html").read_text()
+    assert "Most confident errors, explained" in report and "&rarr;" in report
     status, stdout, _ = run(["predict", "--model", out, "I am so happy for you!"], capsys)
     assert status == 0 and ",joy," in stdout
 

@@ -6,6 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
+import numpy as np
 from rich.table import Table
 
 from .._data_io import stratified_head
@@ -13,7 +14,7 @@ from ..datasets import load_goemotions
 from ..model_dir import evaluate_predictions, save_model_dir
 from ..pipelines import get_pipeline_spec, make_pipeline_by_name
 from ._card import model_card, steps_text
-from ._common import make_console, peak_memory_mib, report_tables
+from ._common import make_console, peak_memory_mib, predict_chunk, report_tables
 
 __all__ = ["run_demo"]
 
@@ -56,8 +57,12 @@ def run_demo(args: argparse.Namespace) -> int:
     fit_seconds = time.perf_counter() - t0
 
     console.print("Predicting the test split ...")
-    y_pred = model.predict(X_test)
-    evaluation = evaluate_predictions(y_test, y_pred, labels, texts=list(X_test))
+    texts = list(X_test)
+    # one pass for labels and probabilities: the report explains the most confident errors
+    y_pred, proba = predict_chunk(model, texts, np.asarray(model.classes_),
+                                  hasattr(model, "predict_proba"))
+    evaluation = evaluate_predictions(y_test, y_pred, labels, texts=texts, model=model,
+                                      proba=proba)
     report_tables(console, evaluation, "GoEmotions test (Ekman)")
 
     metrics = {"n_train": len(X_train), "n_test": len(X_test), "fit_seconds": round(fit_seconds, 1)}
