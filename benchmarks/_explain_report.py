@@ -190,10 +190,10 @@ def explainer_default(name: str):
 
 def occlusion_setting(args) -> str:
     """How occlusion ran, in words."""
-    params = occlusion_params(args)
-    settings = {k: params.get(k, explainer_default(k)) for k in ("n_contexts", "context_keep")}
-    what = "TokenExplainer's defaults" if not params else "TokenExplainer with " + ", ".join(
-        f"{k}={v}" for k, v in params.items())
+    defaults = {k: explainer_default(k) for k in ("n_contexts", "context_keep")}
+    settings = {**defaults, **occlusion_params(args)}
+    what = "TokenExplainer's defaults" if settings == defaults else "TokenExplainer with " + (
+        ", ".join(f"{k}={v}" for k, v in settings.items()))
     return (f"Occlusion: {what} (the full text and {settings['n_contexts'] - 1} random "
             f"contexts, each other word kept with probability {settings['context_keep']}).")
 

@@ -69,8 +69,8 @@ from pathlib import Path
 import numpy as np
 
 from _common import RESULTS, config_of, data_folder, environment, load_average, write_result
-from _explain_report import (METHODS, markdown, merge, occlusion_params, pair_with, plot,
-                             verdicts)
+from _explain_report import (METHODS, explainer_default, markdown, merge, occlusion_params,
+                             pair_with, plot, verdicts)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -139,6 +139,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     if args.paired_with and "random" not in args.methods.split(","):
         parser.error("--paired-with checks the texts and models by the random floor: "
                      "add random to --methods")
+    if not args.merge:  # record the settings themselves: "the default" changes over time
+        if args.occlusion_contexts is None:
+            args.occlusion_contexts = explainer_default("n_contexts")
+        if args.occlusion_keep is None:
+            args.occlusion_keep = explainer_default("context_keep")
     return args
 
 
@@ -428,12 +433,12 @@ def main(argv=None) -> None:
             results = run(args)
         config = config_of(args, drop=("out", "scratch"))
         env = environment(("shap", "lime", "captum"))
+    text = markdown(args, results)
     stem = write_result("explain", title="Word explanations: faithfulness and speed against "
-                        "shap and LIME", config=config, results=results,
-                        markdown=markdown(args, results), env=env, out=args.out,
-                        tag=args.n_texts)
+                        "shap and LIME", config=config, results=results, markdown=text,
+                        env=env, out=args.out, tag=args.n_texts)
     plot(results, f"{stem}.png")
-    print(markdown(args, results))
+    print(text)
     print(f"written {stem}.json, .md and .png")
 
 

@@ -208,3 +208,18 @@ def test_explain_merge_joins_runs_on_consecutive_texts(common, tmp_path):
                   config={"occlusion_contexts": 16})
     with pytest.raises(SystemExit, match="differs from explain_a in occlusion_contexts"):
         report.merge([head, tail, other])
+
+
+def test_explain_records_occlusion_settings_not_the_word_default(common):
+    # a run records the contexts occlusion used: runs from before and after a change of
+    # TokenExplainer's default must not look alike to --merge
+    import inspect
+
+    from sklearn_emotion.explain import TokenExplainer
+
+    bench_explain = importlib.import_module("bench_explain")
+    defaults = inspect.signature(TokenExplainer).parameters
+    args = bench_explain.parse_args([])
+    assert args.occlusion_contexts == defaults["n_contexts"].default
+    assert args.occlusion_keep == defaults["context_keep"].default
+    assert bench_explain.parse_args(["--occlusion-contexts", "8"]).occlusion_contexts == 8
